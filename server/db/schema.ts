@@ -1,0 +1,114 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * The append-only log of every accepted callback: the source of truth.
+ * `processing_status` says whether this system handled the event; `outcome`
+ * says what the event reports. They are kept apart on purpose (DESIGN.md).
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: uuid('id').primaryKey(),
+    // Arrival order: breaks ties between equal offsets and drives the worker.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    dedupKey: text('dedup_key').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    eventType: text('event_type').notNull(),
+    agentId: text('agent_id'),
+    eventOffset: integer('event_offset'),
+    sourceEventId: text('source_event_id'),
+    payload: jsonb('payload').notNull(),
+    payloadSize: integer('payload_size').notNull(),
+    signatureScheme: text('signature_scheme').notNull(),
+    eventTimestamp: tz('event_timestamp'),
+    receivedAt: tz('received_at').notNull(),
+    processedAt: tz('processed_at'),
+    processingMs: integer('processing_ms'),
+    processingStatus: text('processing_status').notNull().default('pending'),
+    processingError: text('processing_error'),
+    outcome: text('outcome').notNull(),
+    outcomeError: text('outcome_error'),
+    knownAgent: boolean('known_agent').notNull().default(true),
+    correlationId: text('correlation_id').notNull(),
+    sourceIp: text('source_ip'),
+  },
+  (t) => [
+    uniqueIndex('webhook_events_dedup_key_uq').on(t.dedupKey),
+    uniqueIndex('webhook_events_seq_uq').on(t.seq),
+    index('webhook_events_workflow_idx').on(t.workflowId, t.eventOffset, t.seq),
+    index('webhook_events_received_idx').on(t.receivedAt),
+    index('webhook_events_pending_idx').on(t.seq).where(sql`processing_status = 'pending'`),
+  ],
+);
+
+/**
+ * Refused deliveries. Never the unverified body: only its size and hash.
+ * `occurrences` > 1 marks an aggregate row written when the per-minute cap
+ * was reached, so a flood of refusals cannot become a flood of writes.
+ */
+export const webhookRejections = pgTable(
+  'webhook_rejections',
+  {
+    id: uuid('id').primaryKey(),
+    receivedAt: tz('received_at').notNull(),
+    reason: text('reason').notNull(),
+    detail: text('detail'),
+    sourceIp: text('source_ip'),
+    bodySize: integer('body_size'),
+    bodySha256: text('body_sha256'),
+    signatureScheme: text('signature_scheme'),
+    correlationId: text('correlation_id'),
+    occurrences: integer('occurrences').notNull().default(1),
+  },
+  (t) => [index('webhook_rejections_received_idx').on(t.receivedAt)],
+);
+
+/** Projection: the fold of a workflow's processed events. */
+export const workflows = pgTable(
+  'workflows',
+  {
+    workflowId: text('workflow_id').primaryKey(),
+    status: text('status').notNull(),
+    startedAt: tz('started_at'),
+    finishedAt: tz('finished_at'),
+    firstEventAt: tz('first_event_at').notNull(),
+    lastEventAt: tz('last_event_at').notNull(),
+    eventCount: integer('event_count').notNull(),
+    error: text('error'),
+    unknownAgents: jsonb('unknown_agents').$type<string[]>().notNull().default([]),
+    updatedAt: tz('updated_at').notNull(),
+  },
+  (t) => [index('workflows_status_idx').on(t.status, t.lastEventAt)],
+);
+
+/** Projection: one row per agent of a workflow. */
+export const agentRuns = pgTable(
+  'agent_runs',
+  {
+    workflowId: text('workflow_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    status: text('status').notNull(),
+    knownAgent: boolean('known_agent').notNull(),
+    startedAt: tz('started_at'),
+    finishedAt: tz('finished_at'),
+    error: text('error'),
+    lastOffset: integer('last_offset'),
+    updatedAt: tz('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.agentId] })],
+);
