@@ -1,0 +1,16 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema';
+
+/** Both drivers' Drizzle databases share this type, so domain code is driver-blind. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DriverName = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  driver: DriverName;
+  /** Whether hot queries may use named prepared statements. */
+  prepare: boolean;
+  /** A cheap round trip; throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

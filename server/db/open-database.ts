@@ -1,0 +1,101 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { migrationsFolder } from '../paths';
+import type { Database, Db } from './database';
+import { acquireDataDirLock } from './pglite-lock';
+import * as schema from './schema';
+
+export type DatabaseTarget =
+  | { driver: 'postgres'; url: string; prepare: boolean; maxConnections?: number }
+  /** `dataDir: undefined` keeps the database in memory (tests). */
+  | { driver: 'pglite'; dataDir: string | undefined };
+
+// Any constant works; it only has to be the same in every process.
+const MIGRATION_LOCK_KEY = 7_402_118_361;
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.driver === 'postgres' ? openPostgres(target) : openPglite(target.dataDir);
+}
+
+async function openPostgres(target: { url: string; prepare: boolean; maxConnections?: number }): Promise<Database> {
+  const client = postgres(target.url, {
+    max: target.maxConnections ?? 10,
+    prepare: target.prepare,
+    // Bounded waits: a request must get a 503, not hang, when the database is away.
+    connect_timeout: 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+    connection: { application_name: 'opal-force-sync' },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  try {
+    // Several processes may start at once: the advisory lock lets one migrate
+    // while the others wait, then find nothing left to do.
+    const reserved = await client.reserve();
+    try {
+      await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+      try {
+        await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
+      } finally {
+        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      }
+    } finally {
+      reserved.release();
+    }
+  } catch (e) {
+    await client.end({ timeout: 1 });
+    throw e;
+  }
+  return {
+    db,
+    driver: 'postgres',
+    prepare: target.prepare,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  let release = () => {};
+  let pg: PGlite;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    release = acquireDataDirLock(dataDir);
+    const pgDir = join(dataDir, 'pglite');
+    mkdirSync(pgDir, { recursive: true });
+    pg = new PGlite(pgDir);
+  } else {
+    pg = new PGlite();
+  }
+  try {
+    await pg.waitReady;
+    const db = drizzlePglite(pg, { schema }) as unknown as Db;
+    await migratePglite(drizzlePglite(pg, { schema }), { migrationsFolder });
+    return {
+      db,
+      driver: 'pglite',
+      prepare: true,
+      ping: async () => {
+        await pg.query('select 1');
+      },
+      close: async () => {
+        await pg.close();
+        release();
+      },
+    };
+  } catch (e) {
+    await pg.close().catch(() => {});
+    release();
+    throw e;
+  }
+}
