@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { Database, Db } from '../db/database';
+import type { ProjectionWorker } from './workflows/projection-worker';
+import type { EventAppender } from './webhooks/event-appender';
+import type { RejectionRecorder } from './webhooks/rejection-recorder';
+import type { SignatureVerifier } from './webhooks/signature/verify-signature';
+
+/**
+ * What every domain function receives: configuration parsed once at
+ * start-up, the database, and the long-lived services of this process.
+ */
+export interface Ctx {
+  config: Config;
+  db: Db;
+  database: Database;
+  logger: Logger;
+  /** Epoch ms; tests replace it to control time. */
+  now: () => number;
+  startedAt: number;
+  version: string;
+  /** Keys derived once from the configured secrets. */
+  verifier: SignatureVerifier;
+  appender: EventAppender;
+  rejections: RejectionRecorder;
+  projections: ProjectionWorker;
+}

@@ -1,0 +1,153 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/database';
+import { dataExceptionMessage, isDatabaseUnavailable, withDeadline } from '../../db/db-errors';
+import { webhookEvents } from '../../db/schema';
+import { DomainError, unavailable, validationError } from '../errors';
+
+export type AppendRow = Omit<typeof webhookEvents.$inferInsert, 'payload' | 'seq'> & {
+  id: string;
+  /** The body as received; stored as jsonb without being re-serialised. */
+  payloadText: string;
+};
+
+export type AppendResult = { stored: true; id: string } | { stored: false; id: string };
+
+interface Waiting {
+  row: AppendRow;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface EventAppenderOptions {
+  maxBatch?: number;
+  /** A flush that takes longer answers 503 instead of holding requests. */
+  deadlineMs?: number;
+  onStored?: () => void;
+}
+
+/**
+ * Group commit for the webhook log. Concurrent requests' events are written
+ * by one multi-row INSERT … ON CONFLICT DO NOTHING per flush, and each
+ * request is answered only after that commit: a 202 always means durable,
+ * and the unique dedup index decides "stored once" even across processes.
+ * One flush is in flight at a time; the first is deferred to setImmediate so
+ * that a burst arriving in the same tick forms one batch.
+ */
+export class EventAppender {
+  private queue: Waiting[] = [];
+  private flushing = false;
+  private scheduled = false;
+  private readonly maxBatch: number;
+  private readonly deadlineMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: EventAppenderOptions = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 256;
+    this.deadlineMs = opts.deadlineMs ?? 10_000;
+  }
+
+  append(row: AppendRow): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when everything queued so far has been answered. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, this.maxBatch);
+    try {
+      await withDeadline(this.write(batch), this.deadlineMs);
+    } catch (e) {
+      await this.fail(batch, e);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private async fail(batch: Waiting[], e: unknown): Promise<void> {
+    if (batch.length > 1 && dataExceptionMessage(e)) {
+      // One bad value fails the whole statement: retry one by one so that
+      // only the guilty event is refused.
+      for (const w of batch) {
+        try {
+          await withDeadline(this.write([w]), this.deadlineMs);
+        } catch (single) {
+          w.reject(toDomainError(single));
+        }
+      }
+      return;
+    }
+    const err = toDomainError(e);
+    for (const w of batch) w.reject(err);
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    // Copies of one event inside a batch: the first is inserted, the rest
+    // are its duplicates.
+    const byKey = new Map<string, Waiting[]>();
+    for (const w of batch) {
+      const same = byKey.get(w.row.dedupKey);
+      if (same) same.push(w);
+      else byKey.set(w.row.dedupKey, [w]);
+    }
+    const firsts = [...byKey.values()].map((ws) => ws[0]!.row);
+    const inserted = await this.db
+      .insert(webhookEvents)
+      .values(firsts.map(({ payloadText, ...row }) => ({ ...row, payload: sql`${payloadText}::jsonb` })))
+      .onConflictDoNothing({ target: webhookEvents.dedupKey })
+      .returning({ id: webhookEvents.id, dedupKey: webhookEvents.dedupKey });
+
+    const storedKeys = new Set(inserted.map((r) => r.dedupKey));
+    const missing = firsts.filter((r) => !storedKeys.has(r.dedupKey)).map((r) => r.dedupKey);
+    const existing = new Map<string, string>();
+    if (missing.length > 0) {
+      const rows = await this.db
+        .select({ id: webhookEvents.id, dedupKey: webhookEvents.dedupKey })
+        .from(webhookEvents)
+        .where(inArray(webhookEvents.dedupKey, missing));
+      for (const r of rows) existing.set(r.dedupKey, r.id);
+    }
+    for (const [key, waiting] of byKey) {
+      const stored = storedKeys.has(key);
+      const id = stored ? waiting[0]!.row.id : existing.get(key);
+      if (!id) {
+        // Deleted between the conflict and the lookup (retention): store it again.
+        for (const w of waiting) this.queue.push(w);
+        continue;
+      }
+      waiting.forEach((w, i) => w.resolve({ stored: stored && i === 0, id }));
+    }
+    if (inserted.length > 0) this.opts.onStored?.();
+  }
+}
+
+function toDomainError(e: unknown): unknown {
+  if (e instanceof DomainError) return e;
+  if (isDatabaseUnavailable(e)) return unavailable('The database is unavailable; the event was not stored. Retry later.', 5, e);
+  const dataMessage = dataExceptionMessage(e);
+  if (dataMessage) {
+    return validationError(`The database refused this event: ${dataMessage}`, [{ path: '(body)', message: dataMessage }]);
+  }
+  return e;
+}

@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { Db } from '../../db/database';
+import { processPendingEvents } from './process-pending-events';
+import { sweepTimedOutWorkflows } from './sweep-timed-out-workflows';
+
+export interface ProjectionWorkerOptions {
+  db: Db;
+  logger: Logger;
+  now: () => number;
+  timeoutMin: number;
+  pollMs?: number;
+  sweepMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Drains the event log into the projections off the request path, so a 202
+ * waits only for the append. Woken after each commit, and polling as well
+ * for events other processes stored.
+ */
+export class ProjectionWorker {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly o: ProjectionWorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.timers.push(setInterval(() => this.notify(), this.o.pollMs ?? 1000).unref());
+    this.timers.push(setInterval(() => void this.sweep(), this.o.sweepMs ?? 60_000).unref());
+    this.notify();
+  }
+
+  notify(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Processes until nothing is pending (tests, shutdown). */
+  async runUntilIdle(): Promise<void> {
+    await this.running;
+    while ((await this.drainOnce()) > 0) {
+      // keep going
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while (!this.stopped && (await this.drainOnce()) >= (this.o.batchSize ?? 500)) {
+          // a full batch: there may be more
+        }
+      } catch (e) {
+        this.o.logger.warn({ err: e }, 'projection worker could not process pending events; will retry');
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private drainOnce(): Promise<number> {
+    return processPendingEvents(this.o.db, {
+      now: new Date(this.o.now()),
+      timeoutMin: this.o.timeoutMin,
+      batchSize: this.o.batchSize ?? 500,
+    });
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      await sweepTimedOutWorkflows(this.o.db, { now: new Date(this.o.now()), timeoutMin: this.o.timeoutMin });
+    } catch (e) {
+      this.o.logger.warn({ err: e }, 'timed-out sweep failed; will retry');
+    }
+  }
+}
