@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+
+// Printable ASCII, no spaces, at most 128 characters (DESIGN.md "Identifiers").
+const ACCEPTABLE = /^[\x21-\x7e]{1,128}$/;
+
+export function newCorrelationId(prefix: string): string {
+  return `${prefix}-${Date.now()}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Keeps a caller's X-Correlation-Id when it is acceptable, else makes one
+ * (`force-sync-<ms>-<random>` for force sync, as the runbook shows), and
+ * puts it on every answer.
+ */
+export function correlationId(prefixFor: (path: string) => string): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers['x-correlation-id'];
+    const id = typeof given === 'string' && ACCEPTABLE.test(given) ? given : newCorrelationId(prefixFor(req.path));
+    res.locals.correlationId = id;
+    res.setHeader('X-Correlation-Id', id);
+    next();
+  };
+}

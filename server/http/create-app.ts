@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Ctx } from '../domain/context';
+import { notFound } from '../domain/errors';
+import { webDistFolder } from '../paths';
+import { correlationId } from './correlation-id';
+import { errorHandler, sendError } from './error-handler';
+import { requestLogger } from './request-logger';
+import { healthRoutes } from './routes/health-routes';
+import { webhookRoutes } from './routes/webhook-routes';
+
+export function createApp(ctx: Ctx): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.use(correlationId((path) => (path.startsWith('/api/opal/sync') ? 'force-sync' : 'req')));
+  app.use(requestLogger(ctx.logger));
+  app.use(
+    helmet({
+      hsts: ctx.config.isProduction,
+      // Upgrading to https would break a development console served over plain http.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: ctx.config.isProduction ? [] : null } },
+    }),
+  );
+
+  app.use(healthRoutes(ctx));
+  app.use(webhookRoutes(ctx));
+
+  app.use('/api', (req, res) => sendError(res, notFound(`No route ${req.method} ${req.originalUrl.split('?')[0]}.`)));
+  serveConsole(app);
+  app.use(errorHandler);
+  return app;
+}
+
+/** The built console (Vite output): hashed assets cached long, index.html never. */
+function serveConsole(app: Express): void {
+  const index = join(webDistFolder, 'index.html');
+  app.use(
+    '/assets',
+    express.static(join(webDistFolder, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
+  );
+  app.use(express.static(webDistFolder, { index: false, maxAge: 0 }));
+  app.get('/{*splat}', (_req, res, next) => {
+    if (!existsSync(index)) {
+      next();
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,92 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from './config/config';
+import type { Database } from './db/database';
+import { type DatabaseTarget, openDatabase } from './db/open-database';
+import type { Ctx } from './domain/context';
+import { EventAppender } from './domain/webhooks/event-appender';
+import { RejectionRecorder } from './domain/webhooks/rejection-recorder';
+import { createSignatureVerifier } from './domain/webhooks/signature/verify-signature';
+import { ProjectionWorker } from './domain/workflows/projection-worker';
+import { createApp } from './http/create-app';
+import { projectRoot } from './paths';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: Ctx;
+  server: Server;
+  /** Stops accepting, finishes in-flight work, closes the database. */
+  close(): Promise<void>;
+}
+
+const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+export function databaseTargetOf(config: Config): DatabaseTarget {
+  return config.databaseUrl
+    ? { driver: 'postgres', url: config.databaseUrl, prepare: config.databasePrepare }
+    : { driver: 'pglite', dataDir: config.dataDir };
+}
+
+export async function startServer(opts: {
+  config: Config;
+  logger: Logger;
+  /** An already open database (tests); else one is opened from the config. */
+  database?: Database;
+  now?: () => number;
+}): Promise<RunningServer> {
+  const { config, logger } = opts;
+  const database = opts.database ?? (await openDatabase(databaseTargetOf(config)));
+  const now = opts.now ?? Date.now;
+  const projections = new ProjectionWorker({
+    db: database.db,
+    logger,
+    now,
+    timeoutMin: config.opal.workflowTimeoutMin,
+  });
+  const ctx: Ctx = {
+    config,
+    db: database.db,
+    database,
+    logger,
+    now,
+    startedAt: now(),
+    version,
+    verifier: createSignatureVerifier(config.webhook.secrets),
+    appender: new EventAppender(database.db, { onStored: () => projections.notify() }),
+    rejections: new RejectionRecorder(database.db, logger, now),
+    projections,
+  };
+  projections.start();
+
+  const server = createServer(createApp(ctx));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info({ port, driver: database.driver }, 'OPAL Force Sync listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    ctx,
+    server,
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await stopped;
+        await ctx.appender.drain();
+        await ctx.projections.stop();
+        await ctx.rejections.flush();
+        if (!opts.database) await database.close();
+      })()),
+  };
+}
