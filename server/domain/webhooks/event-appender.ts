@@ -4,8 +4,10 @@ import { dataExceptionMessage, isDatabaseUnavailable, withDeadline } from '../..
 import { webhookEvents } from '../../db/schema';
 import { DomainError, unavailable, validationError } from '../errors';
 
-export type AppendRow = Omit<typeof webhookEvents.$inferInsert, 'payload' | 'seq'> & {
+export type AppendRow = Omit<typeof webhookEvents.$inferInsert, 'payload' | 'seq' | 'knownAgent'> & {
   id: string;
+  // Required here: every column is an explicit placeholder, so defaults never apply.
+  knownAgent: boolean;
   /** The body as received; stored as jsonb without being re-serialised. */
   payloadText: string;
 };
@@ -39,6 +41,7 @@ export class EventAppender {
   private scheduled = false;
   private readonly maxBatch: number;
   private readonly deadlineMs: number;
+  private readonly statements = new Map<number, ReturnType<typeof buildInsertStatement>>();
 
   constructor(
     private readonly db: Db,
@@ -102,6 +105,19 @@ export class EventAppender {
     for (const w of batch) w.reject(err);
   }
 
+  /**
+   * One prepared statement per batch size, built on first use: the hot path
+   * neither rebuilds the SQL nor pays PostgreSQL's parse and plan per flush.
+   */
+  private insertStatement(rows: number) {
+    let statement = this.statements.get(rows);
+    if (!statement) {
+      statement = buildInsertStatement(this.db, rows);
+      this.statements.set(rows, statement);
+    }
+    return statement;
+  }
+
   private async write(batch: Waiting[]): Promise<void> {
     // Copies of one event inside a batch: the first is inserted, the rest
     // are its duplicates.
@@ -112,11 +128,7 @@ export class EventAppender {
       else byKey.set(w.row.dedupKey, [w]);
     }
     const firsts = [...byKey.values()].map((ws) => ws[0]!.row);
-    const inserted = await this.db
-      .insert(webhookEvents)
-      .values(firsts.map(({ payloadText, ...row }) => ({ ...row, payload: sql`${payloadText}::jsonb` })))
-      .onConflictDoNothing({ target: webhookEvents.dedupKey })
-      .returning({ id: webhookEvents.id, dedupKey: webhookEvents.dedupKey });
+    const inserted = await this.insertStatement(firsts.length).execute(placeholderValues(firsts));
 
     const storedKeys = new Set(inserted.map((r) => r.dedupKey));
     const missing = firsts.filter((r) => !storedKeys.has(r.dedupKey)).map((r) => r.dedupKey);
@@ -140,6 +152,71 @@ export class EventAppender {
     }
     if (inserted.length > 0) this.opts.onStored?.();
   }
+}
+
+const COLUMNS = [
+  'id',
+  'dedupKey',
+  'workflowId',
+  'eventType',
+  'agentId',
+  'eventOffset',
+  'sourceEventId',
+  'payloadText',
+  'payloadSize',
+  'signatureScheme',
+  'eventTimestamp',
+  'receivedAt',
+  'outcome',
+  'outcomeError',
+  'knownAgent',
+  'correlationId',
+  'sourceIp',
+] as const satisfies readonly (keyof AppendRow)[];
+
+function rowOfPlaceholders(i: number) {
+  const p = (column: (typeof COLUMNS)[number]) => sql.placeholder(`${column}_${i}`);
+  return {
+    id: p('id'),
+    dedupKey: p('dedupKey'),
+    workflowId: p('workflowId'),
+    eventType: p('eventType'),
+    agentId: p('agentId'),
+    eventOffset: p('eventOffset'),
+    sourceEventId: p('sourceEventId'),
+    // The raw text becomes jsonb in the database, not re-serialised here.
+    payload: sql`${p('payloadText')}::jsonb`,
+    payloadSize: p('payloadSize'),
+    signatureScheme: p('signatureScheme'),
+    // Cast in SQL: Drizzle's own date mapping cannot take a null placeholder.
+    eventTimestamp: sql`${p('eventTimestamp')}::timestamptz`,
+    receivedAt: sql`${p('receivedAt')}::timestamptz`,
+    outcome: p('outcome'),
+    outcomeError: p('outcomeError'),
+    knownAgent: p('knownAgent'),
+    correlationId: p('correlationId'),
+    sourceIp: p('sourceIp'),
+  };
+}
+
+function buildInsertStatement(db: Db, rows: number) {
+  return db
+    .insert(webhookEvents)
+    .values(Array.from({ length: rows }, (_, i) => rowOfPlaceholders(i)))
+    .onConflictDoNothing({ target: webhookEvents.dedupKey })
+    .returning({ id: webhookEvents.id, dedupKey: webhookEvents.dedupKey })
+    .prepare(`append_webhook_events_${rows}`);
+}
+
+function placeholderValues(rows: AppendRow[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  rows.forEach((row, i) => {
+    for (const column of COLUMNS) {
+      const v = row[column];
+      values[`${column}_${i}`] = v instanceof Date ? v.toISOString() : (v ?? null);
+    }
+  });
+  return values;
 }
 
 function toDomainError(e: unknown): unknown {

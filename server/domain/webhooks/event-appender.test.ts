@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookEvents } from '../../db/schema';
+import { openTestDatabase, type TestDatabase, testDrivers } from '../../test-support/test-database';
+import { DomainError } from '../errors';
+import { type AppendRow, EventAppender } from './event-appender';
+
+function row(workflowId: string, overrides: Partial<AppendRow> = {}): AppendRow {
+  const id = randomUUID();
+  return {
+    id,
+    dedupKey: `ev:${workflowId}:${id}`,
+    workflowId,
+    eventType: 'workflow.started',
+    payloadText: JSON.stringify({ workflow_id: workflowId }),
+    payloadSize: 10,
+    signatureScheme: 'osa',
+    receivedAt: new Date(),
+    outcome: 'in_progress',
+    knownAgent: true,
+    correlationId: 'test',
+    ...overrides,
+  };
+}
+
+describe.each(testDrivers)('EventAppender on %s', (driver) => {
+  let t: TestDatabase;
+  let appender: EventAppender;
+  let flushes = 0;
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+    appender = new EventAppender(t.database.db, { onStored: () => flushes++ });
+  });
+  afterAll(() => t?.dispose());
+  const stored = async (workflowId: string) =>
+    (await t.database.db.select({ n: count() }).from(webhookEvents).where(eq(webhookEvents.workflowId, workflowId)))[0]!.n;
+
+  it('writes events appended in one tick as one batch', async () => {
+    const wf = `wf-${randomUUID()}`;
+    const before = flushes;
+    const results = await Promise.all(Array.from({ length: 40 }, () => appender.append(row(wf))));
+    expect(results.every((r) => r.stored)).toBe(true);
+    expect(flushes - before).toBe(1);
+    expect(await stored(wf)).toBe(40);
+  });
+
+  it('stores copies inside one batch once: the first is stored, the rest name it', async () => {
+    const wf = `wf-${randomUUID()}`;
+    const copies = Array.from({ length: 5 }, () => row(wf, { dedupKey: `ev:${wf}:same` }));
+    const results = await Promise.all(copies.map((c) => appender.append(c)));
+    expect(results.map((r) => r.stored)).toEqual([true, false, false, false, false]);
+    expect(new Set(results.map((r) => r.id))).toEqual(new Set([copies[0]!.id]));
+    expect(await stored(wf)).toBe(1);
+  });
+
+  it('answers a copy of an event stored by an earlier batch with the original id', async () => {
+    const wf = `wf-${randomUUID()}`;
+    const first = row(wf, { dedupKey: `ev:${wf}:x` });
+    await appender.append(first);
+    const again = await appender.append(row(wf, { dedupKey: `ev:${wf}:x` }));
+    expect(again).toEqual({ stored: false, id: first.id });
+  });
+
+  it('when one value fails the batch, stores the others and refuses only the guilty one with a 400', async () => {
+    const wf = `wf-${randomUUID()}`;
+    const good = Array.from({ length: 6 }, () => row(wf));
+    const bad = row(wf, { payloadText: '{"not json' });
+    const settled = await Promise.allSettled([...good.slice(0, 3), bad, ...good.slice(3)].map((r) => appender.append(r)));
+    const rejected = settled.filter((s) => s.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    const reason = (rejected[0] as PromiseRejectedResult).reason as DomainError;
+    expect(reason).toBeInstanceOf(DomainError);
+    expect(reason.kind).toBe('Validation');
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(6);
+    expect(await stored(wf)).toBe(6);
+  });
+});
