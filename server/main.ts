@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ debug: config.debug });
   for (const c of checks.filter((x) => !x.ok)) logger.warn({ variable: c.variable }, `configuration: ${c.message}`);
 
-  const running = await startServer({ config, logger });
+  const running = await startServer({ config, logger, configChecks: checks });
   logger.info(`OPAL Force Sync is running at ${config.baseUrl} (${running.ctx.database.driver})`);
 
   let stopping = false;

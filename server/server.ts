@@ -1,10 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
-import type { Config } from './config/config';
+import type { Config, ConfigCheck } from './config/config';
 import type { Database } from './db/database';
 import { type DatabaseTarget, openDatabase } from './db/open-database';
+import { createApiKeyAuthenticator } from './domain/auth/api-key-authenticator';
+import { AuditRecorder } from './domain/auth/audit-recorder';
 import type { Ctx } from './domain/context';
+import { createOpalGateway } from './domain/opal/create-opal-gateway';
 import { EventAppender } from './domain/webhooks/event-appender';
 import { RejectionRecorder } from './domain/webhooks/rejection-recorder';
 import { createSignatureVerifier } from './domain/webhooks/signature/verify-signature';
@@ -36,6 +39,8 @@ export async function startServer(opts: {
   logger: Logger;
   /** An already open database (tests); else one is opened from the config. */
   database?: Database;
+  /** The checks loadConfig made (GET /api/opal/sync shows them). */
+  configChecks?: ConfigCheck[];
   now?: () => number;
 }): Promise<RunningServer> {
   const { config, logger } = opts;
@@ -47,8 +52,11 @@ export async function startServer(opts: {
     now,
     timeoutMin: config.opal.workflowTimeoutMin,
   });
+  // Known once the server listens: where the simulator posts its callbacks.
+  const self: { url?: string } = {};
   const ctx: Ctx = {
     config,
+    configChecks: opts.configChecks ?? [],
     db: database.db,
     database,
     logger,
@@ -59,6 +67,9 @@ export async function startServer(opts: {
     appender: new EventAppender(database.db, { onStored: () => projections.notify() }),
     rejections: new RejectionRecorder(database.db, logger, now),
     projections,
+    apiKeys: createApiKeyAuthenticator(config.apiKeys),
+    audit: new AuditRecorder(database.db, logger, now),
+    opal: createOpalGateway({ config, logger, selfUrl: () => self.url }),
   };
   projections.start();
 
@@ -70,22 +81,29 @@ export async function startServer(opts: {
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${port}`;
+  self.url = url;
   logger.info({ port, driver: database.driver }, 'OPAL Force Sync listening');
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url,
     port,
     ctx,
     server,
     close: () =>
       (closing ??= (async () => {
+        // The simulator posts to this server: stop it before the server stops listening.
+        await ctx.opal.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // In-flight requests get a bounded time to finish; keep-alive sockets are then closed.
+        const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
         await stopped;
+        clearTimeout(force);
         await ctx.appender.drain();
         await ctx.projections.stop();
-        await ctx.rejections.flush();
+        await Promise.all([ctx.rejections.flush(), ctx.audit.flush()]);
         if (!opts.database) await database.close();
       })()),
   };

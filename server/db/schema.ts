@@ -112,3 +112,78 @@ export const agentRuns = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.agentId] })],
 );
+
+/**
+ * Every force sync / trigger call: what was asked, by whom, and what Opal
+ * answered. `input` keeps the validated request so a workflow can be re-run
+ * with its original inputs.
+ */
+export const syncRequests = pgTable(
+  'sync_requests',
+  {
+    syncId: uuid('sync_id').primaryKey(),
+    kind: text('kind').notNull(),
+    correlationId: text('correlation_id').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    caller: text('caller').notNull(),
+    syncScope: text('sync_scope'),
+    clientName: text('client_name'),
+    clientSessionId: text('client_session_id'),
+    triggeredBy: text('triggered_by'),
+    input: jsonb('input').notNull(),
+    status: text('status').notNull(),
+    opalWorkflowId: text('opal_workflow_id'),
+    opalSessionId: text('opal_session_id'),
+    opalMode: text('opal_mode').notNull(),
+    opalOutcome: text('opal_outcome'),
+    opalAttempts: integer('opal_attempts'),
+    opalLatencyMs: integer('opal_latency_ms'),
+    httpStatus: integer('http_status'),
+    durationMs: integer('duration_ms'),
+    error: text('error'),
+    createdAt: tz('created_at').notNull(),
+    finishedAt: tz('finished_at'),
+  },
+  (t) => [
+    index('sync_requests_created_idx').on(t.createdAt),
+    index('sync_requests_workflow_idx').on(t.opalWorkflowId),
+  ],
+);
+
+/**
+ * Idempotency-Key records, scoped to the caller. `in_flight` while the first
+ * request runs; then its answer, replayed for 24 hours. 5xx answers are not
+ * kept, so a retry after a failure really retries.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    route: text('route').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    state: text('state').notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: tz('created_at').notNull(),
+    completedAt: tz('completed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.route, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
+/** Who did what: logins, authentication failures, replays, cleanups, configuration checks. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey(),
+    at: tz('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome').notNull(),
+    details: jsonb('details'),
+    sourceIp: text('source_ip'),
+    correlationId: text('correlation_id'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_action_idx').on(t.action, t.at)],
+);

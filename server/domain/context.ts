@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/config';
+import type { Config, ConfigCheck } from '../config/config';
 import type { Database, Db } from '../db/database';
+import type { ApiKeyAuthenticator } from './auth/api-key-authenticator';
+import type { AuditRecorder } from './auth/audit-recorder';
+import type { OpalGateway } from './opal/opal-gateway';
 import type { ProjectionWorker } from './workflows/projection-worker';
 import type { EventAppender } from './webhooks/event-appender';
 import type { RejectionRecorder } from './webhooks/rejection-recorder';
@@ -12,6 +15,8 @@ import type { SignatureVerifier } from './webhooks/signature/verify-signature';
  */
 export interface Ctx {
   config: Config;
+  /** The configuration checks made at start-up (no secret values). */
+  configChecks: ConfigCheck[];
   db: Db;
   database: Database;
   logger: Logger;
@@ -24,4 +29,7 @@ export interface Ctx {
   appender: EventAppender;
   rejections: RejectionRecorder;
   projections: ProjectionWorker;
+  apiKeys: ApiKeyAuthenticator;
+  audit: AuditRecorder;
+  opal: OpalGateway;
 }

@@ -1,4 +1,4 @@
-import type { DomainErrorKind } from '../domain/errors';
+import type { DomainErrorKind } from './errors';
 
 /** The one table from domain errors to HTTP statuses and tRPC codes (DESIGN.md "Status codes"). */
 export const ERROR_MAP: Record<DomainErrorKind, { status: number; trpc: string }> = {

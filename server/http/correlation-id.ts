@@ -13,10 +13,10 @@ export function newCorrelationId(prefix: string): string {
  * (`force-sync-<ms>-<random>` for force sync, as the runbook shows), and
  * puts it on every answer.
  */
-export function correlationId(prefixFor: (path: string) => string): RequestHandler {
+export function correlationId(prefixFor: (method: string, path: string) => string): RequestHandler {
   return (req, res, next) => {
     const given = req.headers['x-correlation-id'];
-    const id = typeof given === 'string' && ACCEPTABLE.test(given) ? given : newCorrelationId(prefixFor(req.path));
+    const id = typeof given === 'string' && ACCEPTABLE.test(given) ? given : newCorrelationId(prefixFor(req.method, req.path));
     res.locals.correlationId = id;
     res.setHeader('X-Correlation-Id', id);
     next();

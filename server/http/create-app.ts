@@ -9,13 +9,16 @@ import { correlationId } from './correlation-id';
 import { errorHandler, sendError } from './error-handler';
 import { requestLogger } from './request-logger';
 import { healthRoutes } from './routes/health-routes';
+import { forceSyncRoutes } from './routes/force-sync-routes';
+import { opalToolRoutes } from './routes/opal-tool-routes';
+import { orchestrationRoutes } from './routes/orchestration-routes';
 import { webhookRoutes } from './routes/webhook-routes';
 
 export function createApp(ctx: Ctx): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
-  app.use(correlationId((path) => (path.startsWith('/api/opal/sync') ? 'force-sync' : 'req')));
+  app.use(correlationId((method, path) => (method === 'POST' && path === '/api/opal/sync' ? 'force-sync' : 'req')));
   app.use(requestLogger(ctx.logger));
   app.use(
     helmet({
@@ -27,6 +30,9 @@ export function createApp(ctx: Ctx): Express {
 
   app.use(healthRoutes(ctx));
   app.use(webhookRoutes(ctx));
+  app.use(forceSyncRoutes(ctx));
+  app.use(orchestrationRoutes(ctx));
+  app.use(opalToolRoutes(ctx));
 
   app.use('/api', (req, res) => sendError(res, notFound(`No route ${req.method} ${req.originalUrl.split('?')[0]}.`)));
   serveConsole(app);

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { isDatabaseUnavailable } from '../db/db-errors';
 import { DomainError, isDomainError, unavailable } from '../domain/errors';
-import { ERROR_MAP } from './error-map';
+import { ERROR_MAP } from '../domain/error-map';
 
 /** Writes DESIGN.md's error shape: `{ success: false, error, message, correlation_id, details? }`. */
 export function sendError(res: Response, e: DomainError): void {

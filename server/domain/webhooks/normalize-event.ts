@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   type EventType,
   type ExecutionStatus,
@@ -7,7 +6,8 @@ import {
   webhookEventSchema,
 } from '../../contracts/webhook-event';
 import { isStrategyAgent } from '../../contracts/strategy-workflow';
-import { type FieldError, validationError } from '../errors';
+import { validationError } from '../errors';
+import { fieldErrorsOf } from '../shared/parse-input';
 import { outcomeErrorOf, outcomeOf } from './event-outcome';
 
 export interface NormalizedEvent {
@@ -32,10 +32,6 @@ const RELAY_EVENT_TYPE: Record<ExecutionStatus, EventType> = {
   pending: 'agent.started',
 };
 
-function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
-}
-
 function toDate(t: string | number | undefined): Date | undefined {
   if (t === undefined) return undefined;
   const d = new Date(t);
@@ -53,13 +49,13 @@ export function normalizeEvent(body: unknown): NormalizedEvent {
   const isRelayFormat = !('event_type' in body);
   if (isRelayFormat && 'execution_status' in body) {
     const parsed = relayEventSchema.safeParse(body);
-    if (!parsed.success) throw validationError('The event does not match the relay format.', fieldErrors(parsed.error));
+    if (!parsed.success) throw validationError('The event does not match the relay format.', fieldErrorsOf(parsed.error));
     const e = parsed.data;
     const eventType = RELAY_EVENT_TYPE[e.execution_status];
     return finish(e, eventType, e.agent_id);
   }
   const parsed = webhookEventSchema.safeParse(body);
-  if (!parsed.success) throw validationError('The event is not valid.', fieldErrors(parsed.error));
+  if (!parsed.success) throw validationError('The event is not valid.', fieldErrorsOf(parsed.error));
   const e = parsed.data;
   return finish(e, e.event_type, e.event_type.startsWith('agent.') ? e.agent_id : undefined);
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database';
 import { webhookRejections } from '../../db/schema';
+import { CappedWriter } from '../shared/capped-writer';
 
 export type RejectionReason =
   | 'missing_signature'
@@ -26,86 +27,49 @@ export interface Rejection {
   correlationId?: string | undefined;
 }
 
+type Row = typeof webhookRejections.$inferInsert;
+
 /**
- * Writes refused deliveries to webhook_rejections without letting a flood of
- * refusals become a flood of writes: up to `perMinuteCap` rows a minute are
- * written one by one, the rest are counted and written as one aggregate row
- * per reason (`occurrences` > 1). Writes happen after the answer; a refusal
- * never waits for the database, and a write that fails is only logged.
+ * Refused deliveries, written after the answer and capped per minute
+ * (`occurrences` > 1 marks an aggregate row). Only a hash of the body is
+ * kept: an unverified body is never stored.
  */
 export class RejectionRecorder {
-  private windowStart = 0;
-  private writtenInWindow = 0;
-  private overflow = new Map<RejectionReason, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight = new Set<Promise<unknown>>();
+  private readonly writer: CappedWriter<Row>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly logger: Logger,
-    private readonly now: () => number,
-    private readonly perMinuteCap = 100,
-  ) {}
+  constructor(db: Db, logger: Logger, private readonly now: () => number, perMinuteCap = 100) {
+    this.writer = new CappedWriter<Row>({
+      perMinuteCap,
+      now,
+      logger,
+      what: 'a webhook rejection',
+      groupOf: (r) => r.reason,
+      write: (rows) => db.insert(webhookRejections).values(rows),
+      aggregate: (sample, count, cap, at) => ({
+        id: randomUUID(),
+        receivedAt: at,
+        reason: sample.reason,
+        detail: `${count} refusals over the cap of ${cap} a minute, counted not stored one by one`,
+        occurrences: count,
+      }),
+    });
+  }
 
   record(r: Rejection): void {
-    const now = this.now();
-    if (now - this.windowStart >= 60_000) {
-      this.flushOverflow();
-      this.windowStart = now;
-      this.writtenInWindow = 0;
-    }
-    if (this.writtenInWindow >= this.perMinuteCap) {
-      this.overflow.set(r.reason, (this.overflow.get(r.reason) ?? 0) + 1);
-      this.timer ??= setTimeout(() => this.flushOverflow(), 5_000).unref();
-      return;
-    }
-    this.writtenInWindow++;
-    this.track(
-      this.db.insert(webhookRejections).values({
-        id: randomUUID(),
-        receivedAt: new Date(now),
-        reason: r.reason,
-        detail: r.detail?.slice(0, 500),
-        sourceIp: r.sourceIp,
-        bodySize: r.bodySize ?? r.body?.length,
-        bodySha256: r.body ? createHash('sha256').update(r.body).digest('hex') : undefined,
-        signatureScheme: r.signatureScheme,
-        correlationId: r.correlationId,
-      }),
-    );
-  }
-
-  /** Writes what is counted and waits for every pending write (shutdown, tests). */
-  async flush(): Promise<void> {
-    this.flushOverflow();
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private flushOverflow(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.overflow.size === 0) return;
-    const counts = [...this.overflow];
-    this.overflow = new Map();
-    const at = new Date(this.now());
-    this.track(
-      this.db.insert(webhookRejections).values(
-        counts.map(([reason, n]) => ({
-          id: randomUUID(),
-          receivedAt: at,
-          reason,
-          detail: `${n} refusals over the cap of ${this.perMinuteCap} a minute, counted not stored one by one`,
-          occurrences: n,
-        })),
-      ),
-    );
-  }
-
-  private track(write: PromiseLike<unknown>): void {
-    const p = Promise.resolve(write).catch((e: unknown) => {
-      this.logger.warn({ err: e }, 'could not record a webhook rejection');
+    this.writer.record({
+      id: randomUUID(),
+      receivedAt: new Date(this.now()),
+      reason: r.reason,
+      detail: r.detail?.slice(0, 500),
+      sourceIp: r.sourceIp,
+      bodySize: r.bodySize ?? r.body?.length,
+      bodySha256: r.body ? createHash('sha256').update(r.body).digest('hex') : undefined,
+      signatureScheme: r.signatureScheme,
+      correlationId: r.correlationId,
     });
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 }

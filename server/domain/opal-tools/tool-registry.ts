@@ -1,0 +1,35 @@
+import { EVENT_TYPES, EXECUTION_STATUSES } from '../../contracts/webhook-event';
+
+export const SEND_WORKFLOW_EVENT_PATH = '/api/opal/tools/send_workflow_event';
+
+/**
+ * `GET /api/opal/discovery`: the custom tools Opal may call, in the format
+ * of Opal's tools SDK (`{ functions: [{ name, description, parameters,
+ * endpoint, http_method }] }`).
+ */
+export function discoverTools({ baseUrl, authRequired }: { baseUrl: string; authRequired: boolean }) {
+  return {
+    functions: [
+      {
+        name: 'send_workflow_event',
+        description:
+          'Report progress of a strategy_workflow run to OPAL Force Sync: the workflow starting, an agent starting, completing or failing, or the workflow ending. Stored once per workflow_id and event_id.',
+        parameters: [
+          { name: 'event_type', type: 'string', description: `One of ${EVENT_TYPES.join(', ')}.`, required: true },
+          { name: 'workflow_id', type: 'string', description: 'The strategy_workflow run this event belongs to.', required: true },
+          { name: 'agent_id', type: 'string', description: 'The agent, for agent events.', required: false },
+          { name: 'offset', type: 'number', description: 'Position of the event in its workflow (0, 1, 2, …).', required: true },
+          { name: 'timestamp', type: 'string', description: 'When it happened, ISO 8601.', required: true },
+          { name: 'event_id', type: 'string', description: 'A unique id of this event within the workflow (deduplication).', required: false },
+          { name: 'execution_status', type: 'string', description: `One of ${EXECUTION_STATUSES.join(', ')}.`, required: false },
+          { name: 'agent_data', type: 'object', description: "The agent's results.", required: false },
+          { name: 'metadata', type: 'object', description: 'Anything else worth keeping.', required: false },
+        ],
+        endpoint: SEND_WORKFLOW_EVENT_PATH,
+        http_method: 'POST',
+        ...(authRequired ? { auth_requirements: [{ provider: 'bearer', scope_bundle: 'opal_tool', required: true }] } : {}),
+      },
+    ],
+    base_url: baseUrl,
+  };
+}
