@@ -7,6 +7,7 @@ import { type DatabaseTarget, openDatabase } from './db/open-database';
 import { createApiKeyAuthenticator } from './domain/auth/api-key-authenticator';
 import { AuditRecorder } from './domain/auth/audit-recorder';
 import type { Ctx } from './domain/context';
+import { ClusterScheduler } from './domain/jobs/cluster-scheduler';
 import { createOpalGateway } from './domain/opal/create-opal-gateway';
 import { EventAppender } from './domain/webhooks/event-appender';
 import { RejectionRecorder } from './domain/webhooks/rejection-recorder';
@@ -42,6 +43,8 @@ export async function startServer(opts: {
   /** The checks loadConfig made (GET /api/opal/sync shows them). */
   configChecks?: ConfigCheck[];
   now?: () => number;
+  /** false: background jobs are not started on a timer (tests drive them). */
+  background?: boolean;
 }): Promise<RunningServer> {
   const { config, logger } = opts;
   const database = opts.database ?? (await openDatabase(databaseTargetOf(config)));
@@ -70,8 +73,10 @@ export async function startServer(opts: {
     apiKeys: createApiKeyAuthenticator(config.apiKeys),
     audit: new AuditRecorder(database.db, logger, now),
     opal: createOpalGateway({ config, logger, selfUrl: () => self.url }),
+    scheduler: new ClusterScheduler({ db: database.db, logger, now }),
   };
   projections.start();
+  if (opts.background !== false) ctx.scheduler.start();
 
   const server = createServer(createApp(ctx));
   server.keepAliveTimeout = 65_000;
@@ -103,6 +108,7 @@ export async function startServer(opts: {
         clearTimeout(force);
         await ctx.appender.drain();
         await ctx.projections.stop();
+        await ctx.scheduler.stop();
         await Promise.all([ctx.rejections.flush(), ctx.audit.flush()]);
         if (!opts.database) await database.close();
       })()),

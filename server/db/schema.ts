@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -53,6 +54,14 @@ export const webhookEvents = pgTable(
     index('webhook_events_workflow_idx').on(t.workflowId, t.eventOffset, t.seq),
     index('webhook_events_received_idx').on(t.receivedAt),
     index('webhook_events_pending_idx').on(t.seq).where(sql`processing_status = 'pending'`),
+    // Diagnostics: the failed-events page (either kind of failure), newest first.
+    index('webhook_events_failed_idx')
+      .on(t.receivedAt)
+      .where(sql`processing_status = 'failed' or outcome = 'failure'`),
+    index('webhook_events_agent_idx').on(t.agentId, t.receivedAt),
+    index('webhook_events_type_idx').on(t.eventType, t.receivedAt),
+    // Payload search by JSON containment (`q`).
+    index('webhook_events_payload_gin').using('gin', sql`${t.payload} jsonb_path_ops`),
   ],
 );
 
@@ -75,7 +84,7 @@ export const webhookRejections = pgTable(
     correlationId: text('correlation_id'),
     occurrences: integer('occurrences').notNull().default(1),
   },
-  (t) => [index('webhook_rejections_received_idx').on(t.receivedAt)],
+  (t) => [index('webhook_rejections_received_idx').on(t.receivedAt), index('webhook_rejections_reason_idx').on(t.reason, t.receivedAt)],
 );
 
 /** Projection: the fold of a workflow's processed events. */
@@ -93,7 +102,7 @@ export const workflows = pgTable(
     unknownAgents: jsonb('unknown_agents').$type<string[]>().notNull().default([]),
     updatedAt: tz('updated_at').notNull(),
   },
-  (t) => [index('workflows_status_idx').on(t.status, t.lastEventAt)],
+  (t) => [index('workflows_status_idx').on(t.status, t.lastEventAt), index('workflows_first_event_idx').on(t.firstEventAt)],
 );
 
 /** Projection: one row per agent of a workflow. */
@@ -187,3 +196,97 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_action_idx').on(t.action, t.at)],
 );
+
+/**
+ * Alerts: one row per firing, resolved in place. At most one firing row per
+ * rule (partial unique index), so two processes evaluating at once cannot
+ * fire the same alert twice.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey(),
+    rule: text('rule').notNull(),
+    severity: text('severity').notNull(),
+    status: text('status').notNull(),
+    message: text('message').notNull(),
+    value: doublePrecision('value'),
+    threshold: doublePrecision('threshold'),
+    details: jsonb('details'),
+    firedAt: tz('fired_at').notNull(),
+    resolvedAt: tz('resolved_at'),
+    lastEvaluatedAt: tz('last_evaluated_at').notNull(),
+    firingNotifiedAt: tz('firing_notified_at'),
+    resolvedNotifiedAt: tz('resolved_notified_at'),
+  },
+  (t) => [
+    uniqueIndex('alerts_one_firing_per_rule_uq').on(t.rule).where(sql`status = 'firing'`),
+    index('alerts_fired_idx').on(t.firedAt),
+  ],
+);
+
+/** Replays of stored events (runbook section 5): what was asked, by whom, and what happened. */
+export const replays = pgTable(
+  'replays',
+  {
+    replayId: uuid('replay_id').primaryKey(),
+    requestedBy: text('requested_by').notNull(),
+    kind: text('kind').notNull(),
+    workflowId: text('workflow_id'),
+    filter: jsonb('filter'),
+    dryRun: boolean('dry_run').notNull(),
+    status: text('status').notNull(),
+    summary: jsonb('summary'),
+    createdAt: tz('created_at').notNull(),
+    finishedAt: tz('finished_at'),
+  },
+  (t) => [index('replays_created_idx').on(t.createdAt)],
+);
+
+/**
+ * Hourly aggregates of the event log and refusals, so that 24 h and 7 day
+ * figures do not scan a million rows. `histogram` is sparse: bucket index →
+ * count, on log-spaced latency buckets (see domain/metrics).
+ */
+export const hourlyRollups = pgTable(
+  'hourly_rollups',
+  {
+    hour: tz('hour').notNull(),
+    series: text('series').notNull(),
+    dimension: text('dimension').notNull(),
+    total: integer('total').notNull(),
+    failures: integer('failures').notNull(),
+    sumMs: doublePrecision('sum_ms').notNull(),
+    histogram: jsonb('histogram').$type<Record<string, number>>().notNull(),
+    computedAt: tz('computed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.series, t.dimension] })],
+);
+
+/** HTTP requests per minute, route and status: counted in memory, added here every few seconds. */
+export const httpRequestRollups = pgTable(
+  'http_request_rollups',
+  {
+    minute: tz('minute').notNull(),
+    route: text('route').notNull(),
+    status: integer('status').notNull(),
+    count: integer('count').notNull(),
+    sumMs: doublePrecision('sum_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.minute, t.route, t.status] })],
+);
+
+/**
+ * Background jobs that must run once per cluster (alert evaluation,
+ * retention, rollups): a process claims a job's next run with one
+ * conditional UPDATE, so of several processes exactly one wins each period.
+ */
+export const jobRuns = pgTable('job_runs', {
+  job: text('job').primaryKey(),
+  lastStartedAt: tz('last_started_at'),
+  lastFinishedAt: tz('last_finished_at'),
+  lockedUntil: tz('locked_until'),
+  lockedBy: text('locked_by'),
+  lastResult: jsonb('last_result'),
+  lastError: text('last_error'),
+});

@@ -3,6 +3,7 @@ import type { Config, ConfigCheck } from '../config/config';
 import type { Database, Db } from '../db/database';
 import type { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import type { AuditRecorder } from './auth/audit-recorder';
+import type { ClusterScheduler } from './jobs/cluster-scheduler';
 import type { OpalGateway } from './opal/opal-gateway';
 import type { ProjectionWorker } from './workflows/projection-worker';
 import type { EventAppender } from './webhooks/event-appender';
@@ -32,4 +33,6 @@ export interface Ctx {
   apiKeys: ApiKeyAuthenticator;
   audit: AuditRecorder;
   opal: OpalGateway;
+  /** Background jobs that run once per cluster (alerts, retention, rollups). */
+  scheduler: ClusterScheduler;
 }

@@ -21,7 +21,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   driver: DriverName,
   overrides: DeepPartial<Config> = {},
-  opts: { now?: () => number } = {},
+  opts: { now?: () => number; background?: boolean } = {},
 ): Promise<TestServer> {
   const config = makeTestConfig({ port: 0, host: '127.0.0.1', ...overrides } as Parameters<typeof makeTestConfig>[0]);
   const logs: string[] = [];
@@ -33,7 +33,13 @@ export async function startTestServer(
   });
   const logger = createLogger({ debug: false, level: 'info', destination });
   const db = await openTestDatabase(driver);
-  const running = await startServer({ config, logger, database: db.database, ...(opts.now ? { now: opts.now } : {}) });
+  const running = await startServer({
+    config,
+    logger,
+    database: db.database,
+    background: opts.background ?? false,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   return {
     ...running,
     config,
