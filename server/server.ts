@@ -7,7 +7,12 @@ import { type DatabaseTarget, openDatabase } from './db/open-database';
 import { createApiKeyAuthenticator } from './domain/auth/api-key-authenticator';
 import { AuditRecorder } from './domain/auth/audit-recorder';
 import type { Ctx } from './domain/context';
+import { DatabaseHealth } from './domain/alerts/database-health';
+import { registerAlertJobs } from './domain/alerts/register-alert-jobs';
 import { ClusterScheduler } from './domain/jobs/cluster-scheduler';
+import { registerMetricsJobs } from './domain/metrics/register-metrics-jobs';
+import { Telemetry } from './domain/metrics/telemetry';
+import { registerRetentionJob } from './domain/retention/register-retention-job';
 import { createOpalGateway } from './domain/opal/create-opal-gateway';
 import { EventAppender } from './domain/webhooks/event-appender';
 import { RejectionRecorder } from './domain/webhooks/rejection-recorder';
@@ -74,7 +79,12 @@ export async function startServer(opts: {
     audit: new AuditRecorder(database.db, logger, now),
     opal: createOpalGateway({ config, logger, selfUrl: () => self.url }),
     scheduler: new ClusterScheduler({ db: database.db, logger, now }),
+    telemetry: new Telemetry(),
+    dbHealth: new DatabaseHealth(),
   };
+  registerAlertJobs(ctx);
+  registerRetentionJob(ctx);
+  registerMetricsJobs(ctx);
   projections.start();
   if (opts.background !== false) ctx.scheduler.start();
 
@@ -109,7 +119,7 @@ export async function startServer(opts: {
         await ctx.appender.drain();
         await ctx.projections.stop();
         await ctx.scheduler.stop();
-        await Promise.all([ctx.rejections.flush(), ctx.audit.flush()]);
+        await Promise.all([ctx.rejections.flush(), ctx.audit.flush(), ctx.telemetry.flush()]);
         if (!opts.database) await database.close();
       })()),
   };

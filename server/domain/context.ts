@@ -3,7 +3,9 @@ import type { Config, ConfigCheck } from '../config/config';
 import type { Database, Db } from '../db/database';
 import type { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import type { AuditRecorder } from './auth/audit-recorder';
+import type { DatabaseHealth } from './alerts/database-health';
 import type { ClusterScheduler } from './jobs/cluster-scheduler';
+import type { Telemetry } from './metrics/telemetry';
 import type { OpalGateway } from './opal/opal-gateway';
 import type { ProjectionWorker } from './workflows/projection-worker';
 import type { EventAppender } from './webhooks/event-appender';
@@ -35,4 +37,6 @@ export interface Ctx {
   opal: OpalGateway;
   /** Background jobs that run once per cluster (alerts, retention, rollups). */
   scheduler: ClusterScheduler;
+  telemetry: Telemetry;
+  dbHealth: DatabaseHealth;
 }

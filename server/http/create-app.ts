@@ -9,7 +9,12 @@ import { correlationId } from './correlation-id';
 import { errorHandler, sendError } from './error-handler';
 import { requestLogger } from './request-logger';
 import { healthRoutes } from './routes/health-routes';
+import { requestMetrics } from './request-metrics';
+import { alertRoutes } from './routes/alert-routes';
+import { diagnosticsRoutes } from './routes/diagnostics-routes';
 import { forceSyncRoutes } from './routes/force-sync-routes';
+import { metricsRoutes } from './routes/metrics-routes';
+import { replayRoutes } from './routes/replay-routes';
 import { opalToolRoutes } from './routes/opal-tool-routes';
 import { orchestrationRoutes } from './routes/orchestration-routes';
 import { webhookRoutes } from './routes/webhook-routes';
@@ -20,6 +25,7 @@ export function createApp(ctx: Ctx): Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.use(correlationId((method, path) => (method === 'POST' && path === '/api/opal/sync' ? 'force-sync' : 'req')));
   app.use(requestLogger(ctx.logger));
+  app.use(requestMetrics(ctx.telemetry));
   app.use(
     helmet({
       hsts: ctx.config.isProduction,
@@ -33,6 +39,10 @@ export function createApp(ctx: Ctx): Express {
   app.use(forceSyncRoutes(ctx));
   app.use(orchestrationRoutes(ctx));
   app.use(opalToolRoutes(ctx));
+  app.use(diagnosticsRoutes(ctx));
+  app.use(replayRoutes(ctx));
+  app.use(alertRoutes(ctx));
+  app.use(metricsRoutes(ctx));
 
   app.use('/api', (req, res) => sendError(res, notFound(`No route ${req.method} ${req.originalUrl.split('?')[0]}.`)));
   serveConsole(app);

@@ -1,0 +1,8 @@
+import { Router } from 'express';
+import type { Ctx } from '../../domain/context';
+
+export function replayRoutes(ctx: Ctx): Router {
+  const router = Router();
+  void ctx;
+  return router;
+}
