@@ -8,6 +8,7 @@ import { createApiKeyAuthenticator } from './domain/auth/api-key-authenticator';
 import { AuditRecorder } from './domain/auth/audit-recorder';
 import type { Ctx } from './domain/context';
 import { DatabaseHealth } from './domain/alerts/database-health';
+import { deleteExpiredSessions, ensureFirstAdmin } from './domain/auth/sessions';
 import { registerAlertJobs } from './domain/alerts/register-alert-jobs';
 import { ClusterScheduler } from './domain/jobs/cluster-scheduler';
 import { registerMetricsJobs } from './domain/metrics/register-metrics-jobs';
@@ -82,6 +83,8 @@ export async function startServer(opts: {
     telemetry: new Telemetry(),
     dbHealth: new DatabaseHealth(),
   };
+  await ensureFirstAdmin(ctx);
+  ctx.scheduler.register({ name: 'expired-sessions', everyMs: 3600_000, leaseMs: 60_000, run: () => deleteExpiredSessions(ctx) });
   registerAlertJobs(ctx);
   registerRetentionJob(ctx);
   registerMetricsJobs(ctx);

@@ -2,23 +2,26 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Caller, Role } from '../domain/auth/caller';
 import { authenticate } from '../domain/auth/authenticate';
 import type { Ctx } from '../domain/context';
+import { sessionTokenOf } from './session-cookie';
 
 export const CLIENT_ROLES: readonly Role[] = ['client', 'operator', 'admin'];
 export const READ_ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 export const OPERATOR_ROLES: readonly Role[] = ['operator', 'admin'];
 export const ADMIN_ROLES: readonly Role[] = ['admin'];
 
-/** Requires one of `roles` (DESIGN.md "Access"); the caller is put on res.locals. */
+/** Requires one of `roles` (DESIGN.md "Access"); the caller is put on res.locals. Open while API_KEYS is unset. */
 export function requireRoles(ctx: Ctx, roles: readonly Role[]): RequestHandler {
-  return (req, res, next) => {
-    res.locals.caller = authenticate({
+  return async (req, res, next) => {
+    res.locals.caller = await authenticate({
       ctx,
       roles,
       input: {
         authorization: req.headers.authorization,
+        sessionToken: sessionTokenOf(req),
         sourceIp: req.ip,
         correlationId: res.locals.correlationId as string,
         target: `${req.method} ${req.baseUrl}${req.path}`,
+        open: !ctx.apiKeys.enabled,
       },
     });
     next();

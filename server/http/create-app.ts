@@ -11,6 +11,8 @@ import { requestLogger } from './request-logger';
 import { healthRoutes } from './routes/health-routes';
 import { requestMetrics } from './request-metrics';
 import { alertRoutes } from './routes/alert-routes';
+import { authRoutes } from './routes/auth-routes';
+import { trpcHandler } from './trpc-handler';
 import { diagnosticsRoutes } from './routes/diagnostics-routes';
 import { forceSyncRoutes } from './routes/force-sync-routes';
 import { metricsRoutes } from './routes/metrics-routes';
@@ -35,6 +37,8 @@ export function createApp(ctx: Ctx): Express {
   );
 
   app.use(healthRoutes(ctx));
+  app.use(authRoutes(ctx));
+  app.use('/trpc', ...trpcHandler(ctx));
   app.use(webhookRoutes(ctx));
   app.use(forceSyncRoutes(ctx));
   app.use(orchestrationRoutes(ctx));

@@ -1,23 +1,31 @@
 import type { Ctx } from '../context';
-import { DomainError, forbidden, unauthorized } from '../errors';
+import { type DomainError, forbidden, unauthorized } from '../errors';
 import { type Caller, OPEN_CALLER, type Role } from './caller';
+import { sessionCaller } from './sessions';
 
 export interface AuthenticateInput {
   authorization: string | undefined;
+  /** The console's session cookie, if any. */
+  sessionToken: string | undefined;
   sourceIp: string | undefined;
   correlationId: string;
-  /** What the route is, for the audit log. */
+  /** What is being called, for the audit log. */
   target: string;
+  /**
+   * Whether nobody needs to sign in: REST routes are open while `API_KEYS` is
+   * unset, the console while `ADMIN_PASSWORD` is unset (development only;
+   * production refuses to start without them).
+   */
+  open: boolean;
 }
 
 /**
- * Who is calling, and may they? With `API_KEYS` unset (development) every
- * route is open. Otherwise a `Bearer` key is required (401 without a valid
- * one) with one of `roles` (403 with a weaker one). Failures go to the audit
- * log, which feeds the "authentication failures" alert.
+ * Who is calling, and may they? A `Bearer` API key or a console session
+ * holds a role alike (DESIGN.md "Access"): 401 without a valid one, 403 when
+ * the role is not among `roles`. Failures go to the audit log, which feeds
+ * the "authentication failures" alert.
  */
-export function authenticate({ ctx, input, roles }: { ctx: Ctx; input: AuthenticateInput; roles: readonly Role[] }): Caller {
-  if (!ctx.apiKeys.enabled) return OPEN_CALLER;
+export async function authenticate({ ctx, input, roles }: { ctx: Ctx; input: AuthenticateInput; roles: readonly Role[] }): Promise<Caller> {
   const fail = (e: DomainError, actor: string): never => {
     ctx.audit.record({
       actor,
@@ -30,14 +38,21 @@ export function authenticate({ ctx, input, roles }: { ctx: Ctx; input: Authentic
     });
     throw e;
   };
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(input.authorization ?? '');
-  if (!match) {
+  let caller: Caller | null = null;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(input.authorization ?? '')?.[1];
+  if (input.authorization !== undefined && ctx.apiKeys.enabled) {
+    caller = bearer ? ctx.apiKeys.match(bearer) : null;
+    if (!caller) return fail(unauthorized('Authentication failed', 'Invalid or missing authentication key.'), 'unknown');
+  } else if (input.sessionToken) {
+    caller = await sessionCaller(ctx, input.sessionToken);
+    if (!caller && !input.open) return fail(unauthorized('Authentication failed', 'The session has expired; sign in again.'), 'unknown');
+  }
+  if (!caller) {
+    if (input.open) return OPEN_CALLER;
     return fail(unauthorized('Authentication failed', 'Invalid or missing authentication key: send Authorization: Bearer <API key>.'), 'unknown');
   }
-  const caller = ctx.apiKeys.match(match[1]!);
-  if (!caller) return fail(unauthorized('Authentication failed', 'Invalid or missing authentication key.'), 'unknown');
   if (!roles.includes(caller.role)) {
-    return fail(forbidden(`The key "${caller.name}" has role ${caller.role}; this route needs ${roles.join(' or ')}.`), caller.name);
+    return fail(forbidden(`"${caller.name}" has role ${caller.role}; this needs ${roles.join(' or ')}.`), caller.name);
   }
   return caller;
 }

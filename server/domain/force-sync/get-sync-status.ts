@@ -1,13 +1,9 @@
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { syncIdSchema } from '../../contracts/force-sync';
-import { isStrategyAgent, STRATEGY_AGENTS } from '../../contracts/strategy-workflow';
-import { agentRuns, syncRequests, webhookEvents, workflows } from '../../db/schema';
+import { syncRequests } from '../../db/schema';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
-
-const MAX_EVENTS = 500;
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-const between = (a: Date | null, b: Date | null) => (a && b ? b.getTime() - a.getTime() : null);
+import { describeWorkflow } from '../workflows/describe-workflow';
 
 /**
  * The polling URL: the sync request, Opal's workflow as folded from its
@@ -39,65 +35,7 @@ export async function getSyncStatus({ ctx, input }: { ctx: Ctx; input: { syncId:
   if (!sync) throw notFound(`No force sync ${input.syncId}.`);
 
   const workflowId = sync.opalWorkflowId;
-  const [workflow] = workflowId
-    ? await ctx.db
-        .select({
-          status: workflows.status,
-          startedAt: workflows.startedAt,
-          finishedAt: workflows.finishedAt,
-          lastEventAt: workflows.lastEventAt,
-          eventCount: workflows.eventCount,
-          error: workflows.error,
-          unknownAgents: workflows.unknownAgents,
-        })
-        .from(workflows)
-        .where(eq(workflows.workflowId, workflowId))
-    : [];
-  const agents = workflowId
-    ? await ctx.db
-        .select({
-          agentId: agentRuns.agentId,
-          status: agentRuns.status,
-          startedAt: agentRuns.startedAt,
-          finishedAt: agentRuns.finishedAt,
-          error: agentRuns.error,
-        })
-        .from(agentRuns)
-        .where(eq(agentRuns.workflowId, workflowId))
-    : [];
-  const events = workflowId
-    ? await ctx.db
-        .select({
-          id: webhookEvents.id,
-          eventType: webhookEvents.eventType,
-          agentId: webhookEvents.agentId,
-          offset: webhookEvents.eventOffset,
-          receivedAt: webhookEvents.receivedAt,
-          processingStatus: webhookEvents.processingStatus,
-          outcome: webhookEvents.outcome,
-          processingError: webhookEvents.processingError,
-          outcomeError: webhookEvents.outcomeError,
-        })
-        .from(webhookEvents)
-        .where(eq(webhookEvents.workflowId, workflowId))
-        .orderBy(asc(webhookEvents.eventOffset), asc(webhookEvents.seq))
-        .limit(MAX_EVENTS)
-    : [];
-
-  const byId = new Map(agents.map((a) => [a.agentId, a]));
-  const agentList = [...STRATEGY_AGENTS, ...agents.map((a) => a.agentId).filter((id) => !isStrategyAgent(id))].map((agentId) => {
-    const a = byId.get(agentId);
-    return {
-      agent_id: agentId,
-      known_agent: isStrategyAgent(agentId),
-      status: a?.status ?? 'pending',
-      started_at: iso(a?.startedAt),
-      finished_at: iso(a?.finishedAt),
-      duration_ms: a ? between(a.startedAt, a.finishedAt) : null,
-      error: a?.error ?? null,
-    };
-  });
-  const count = (s: string) => agentList.filter((a) => a.known_agent && a.status === s).length;
+  const { workflow, progress, agents, events } = await describeWorkflow(ctx, workflowId);
 
   return {
     sync_id: sync.syncId,
@@ -118,36 +56,9 @@ export async function getSyncStatus({ ctx, input }: { ctx: Ctx; input: { syncId:
       latency_ms: sync.opalLatencyMs,
       error: sync.error,
     },
-    workflow: workflow
-      ? {
-          workflow_id: workflowId,
-          status: workflow.status,
-          started_at: iso(workflow.startedAt),
-          finished_at: iso(workflow.finishedAt),
-          duration_ms: between(workflow.startedAt, workflow.finishedAt),
-          last_event_at: iso(workflow.lastEventAt),
-          event_count: workflow.eventCount,
-          error: workflow.error,
-          unknown_agents: workflow.unknownAgents,
-        }
-      : null,
-    progress: {
-      agents_total: STRATEGY_AGENTS.length,
-      agents_completed: count('completed'),
-      agents_failed: count('failed'),
-      agents_running: count('running'),
-      agents_pending: count('pending'),
-    },
-    agents: agentList,
-    events: events.map((e) => ({
-      event_id: e.id,
-      event_type: e.eventType,
-      agent_id: e.agentId,
-      offset: e.offset,
-      received_at: e.receivedAt.toISOString(),
-      processing_status: e.processingStatus,
-      outcome: e.outcome,
-      error_message: e.processingError ?? e.outcomeError,
-    })),
+    workflow,
+    progress,
+    agents,
+    events,
   };
 }

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const CONSOLE_ROLES = ['viewer', 'operator', 'admin'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
+
+export const loginInputSchema = z.strictObject({
+  email: z.email('must be an e-mail address').max(320),
+  password: z.string().min(1, 'is required').max(1024),
+});
+export type LoginInput = z.infer<typeof loginInputSchema>;
+
+export const createUserInputSchema = z.strictObject({
+  email: z.email('must be an e-mail address').max(320),
+  password: z.string().min(12, 'must be at least 12 characters').max(1024),
+  role: z.enum(CONSOLE_ROLES),
+});
+export type CreateUserInput = z.infer<typeof createUserInputSchema>;
+
+export const updateUserInputSchema = z.strictObject({
+  userId: z.uuid(),
+  role: z.enum(CONSOLE_ROLES).optional(),
+  disabled: z.boolean().optional(),
+});
+export type UpdateUserInput = z.infer<typeof updateUserInputSchema>;

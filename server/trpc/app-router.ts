@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { createUserInputSchema, updateUserInputSchema } from '../contracts/auth';
+import { forceSyncInputSchema } from '../contracts/force-sync';
+import { eventIdInputSchema, listWorkflowsInputSchema, workflowIdInputSchema } from '../contracts/workflows';
+import { describeSession } from '../domain/auth/describe-session';
+import { createUser, listUsers, updateUser } from '../domain/auth/manage-users';
+import { getEvent } from '../domain/events/get-event';
+import { describeSyncConfiguration } from '../domain/force-sync/describe-sync-configuration';
+import { getSyncStatus } from '../domain/force-sync/get-sync-status';
+import { requestSync } from '../domain/force-sync/request-sync';
+import { getHealth } from '../domain/health/get-health';
+import { getReceiverStatus } from '../domain/webhooks/get-receiver-status';
+import { getWorkflow } from '../domain/workflows/get-workflow';
+import { listWorkflows } from '../domain/workflows/list-workflows';
+import { rerunWorkflow } from '../domain/workflows/rerun-workflow';
+import { adminProcedure, operatorProcedure, publicProcedure, readProcedure, router } from './trpc';
+
+/**
+ * The typed API of the console. Every procedure is a thin adapter over a
+ * domain function; inputs are the same zod contracts the REST routes use.
+ */
+export const appRouter = router({
+  session: publicProcedure.query(({ ctx }) => describeSession({ ctx: ctx.ctx, input: { caller: ctx.caller } })),
+
+  system: router({
+    health: readProcedure.query(({ ctx }) => getHealth({ ctx: ctx.ctx })),
+    receiver: readProcedure.query(({ ctx }) => getReceiverStatus({ ctx: ctx.ctx })),
+    configuration: readProcedure.query(({ ctx }) => describeSyncConfiguration({ ctx: ctx.ctx })),
+  }),
+
+  events: router({
+    get: readProcedure.input(eventIdInputSchema).query(({ ctx, input }) => getEvent({ ctx: ctx.ctx, input })),
+  }),
+
+  workflows: router({
+    list: readProcedure.input(listWorkflowsInputSchema).query(({ ctx, input }) => listWorkflows({ ctx: ctx.ctx, input })),
+    get: readProcedure.input(workflowIdInputSchema).query(({ ctx, input }) => getWorkflow({ ctx: ctx.ctx, input })),
+    rerun: operatorProcedure
+      .input(workflowIdInputSchema)
+      .mutation(({ ctx, input }) => rerunWorkflow({ ctx: ctx.ctx, input: { ...input, caller: ctx.caller, correlationId: ctx.correlationId } })),
+  }),
+
+  forceSync: router({
+    start: operatorProcedure.input(forceSyncInputSchema).mutation(async ({ ctx, input }) => {
+      const answer = await requestSync({
+        ctx: ctx.ctx,
+        input: { request: { kind: 'force_sync', body: input }, rawBody: input, caller: ctx.caller, correlationId: ctx.correlationId, idempotencyKey: undefined },
+      });
+      return answer.body as { sync_id: string; polling_url: string; sync_details: { external_opal: { workflow_id: string } } };
+    }),
+    status: readProcedure.input(z.strictObject({ syncId: z.string() })).query(({ ctx, input }) => getSyncStatus({ ctx: ctx.ctx, input })),
+  }),
+
+  users: router({
+    list: adminProcedure.query(({ ctx }) => listUsers({ ctx: ctx.ctx })),
+    create: adminProcedure.input(createUserInputSchema).mutation(({ ctx, input }) => createUser({ ctx: ctx.ctx, input: { ...input, caller: ctx.caller } })),
+    update: adminProcedure.input(updateUserInputSchema).mutation(({ ctx, input }) => updateUser({ ctx: ctx.ctx, input: { ...input, caller: ctx.caller } })),
+  }),
+});
+
+export type AppRouter = typeof appRouter;
