@@ -3,6 +3,7 @@ import { createUserInputSchema, updateUserInputSchema } from '../contracts/auth'
 import { forceSyncInputSchema } from '../contracts/force-sync';
 import { eventIdInputSchema, listWorkflowsInputSchema, workflowIdInputSchema } from '../contracts/workflows';
 import { describeSession } from '../domain/auth/describe-session';
+import { listAuditLog, listAuditLogInputSchema } from '../domain/auth/list-audit-log';
 import { createUser, listUsers, updateUser } from '../domain/auth/manage-users';
 import { getEvent } from '../domain/events/get-event';
 import { describeSyncConfiguration } from '../domain/force-sync/describe-sync-configuration';
@@ -49,6 +50,10 @@ export const appRouter = router({
       return answer.body as { sync_id: string; polling_url: string; sync_details: { external_opal: { workflow_id: string } } };
     }),
     status: readProcedure.input(z.strictObject({ syncId: z.string() })).query(({ ctx, input }) => getSyncStatus({ ctx: ctx.ctx, input })),
+  }),
+
+  audit: router({
+    list: adminProcedure.input(listAuditLogInputSchema).query(({ ctx, input }) => listAuditLog({ ctx: ctx.ctx, input })),
   }),
 
   users: router({
