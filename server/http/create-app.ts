@@ -18,6 +18,7 @@ import { forceSyncRoutes } from './routes/force-sync-routes';
 import { metricsRoutes } from './routes/metrics-routes';
 import { replayRoutes } from './routes/replay-routes';
 import { opalToolRoutes } from './routes/opal-tool-routes';
+import { openApiRoutes } from './routes/openapi-routes';
 import { orchestrationRoutes } from './routes/orchestration-routes';
 import { webhookRoutes } from './routes/webhook-routes';
 
@@ -37,6 +38,7 @@ export function createApp(ctx: Ctx): Express {
   );
 
   app.use(healthRoutes(ctx));
+  app.use(openApiRoutes(ctx));
   app.use(authRoutes(ctx));
   app.use('/trpc', ...trpcHandler(ctx));
   app.use(webhookRoutes(ctx));

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { loginInputSchema } from '../../contracts/auth';
+import { forceSyncInputSchema, triggerInputSchema } from '../../contracts/force-sync';
+import { webhookEventSchema } from '../../contracts/webhook-event';
+import type { Role } from '../../domain/auth/caller';
+import { CLIENT_ROLES } from '../authorize';
+
+export interface RestRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  pathParams?: string[];
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  headers?: { name: string; required?: boolean; description: string }[];
+  roles?: readonly Role[];
+  security?: Record<string, string[]>[];
+  responses: number[];
+  okDescription?: string;
+}
+
+const idempotencyKey = { name: 'Idempotency-Key', description: 'The first completed answer is returned again for 24 hours.' };
+
+/**
+ * Every REST route, described from the zod contracts the routes parse with.
+ * A test walks the Express app and fails when a route is missing here.
+ */
+export const REST_ROUTES: RestRoute[] = [
+  { method: 'GET', path: '/api/health', tag: 'system', summary: 'Database reachable, driver, uptime, version', responses: [200, 503] },
+  { method: 'GET', path: '/api/openapi.json', tag: 'system', summary: 'This document', responses: [200] },
+  {
+    method: 'GET',
+    path: '/api/opal/sync',
+    tag: 'force sync',
+    summary: 'Configuration check: workflow_security, each check, Opal mode, circuit state (no secrets)',
+    responses: [200],
+  },
+  {
+    method: 'POST',
+    path: '/api/opal/sync',
+    tag: 'force sync',
+    summary: "Force sync: start Opal's strategy_workflow",
+    body: forceSyncInputSchema,
+    headers: [idempotencyKey],
+    roles: CLIENT_ROLES,
+    responses: [200, 400, 401, 403, 409, 415, 422, 502, 503],
+  },
+  {
+    method: 'GET',
+    path: '/api/opal/sync/:sync_id',
+    tag: 'force sync',
+    summary: "The polling URL: the workflow's status, the nine agents, timings, events so far",
+    pathParams: ['sync_id'],
+    roles: CLIENT_ROLES,
+    responses: [200, 401, 403, 404],
+  },
+  { method: 'GET', path: '/api/orchestrations/trigger', tag: 'force sync', summary: 'What may be triggered, and how', responses: [200] },
+  {
+    method: 'POST',
+    path: '/api/orchestrations/trigger',
+    tag: 'force sync',
+    summary: 'Trigger strategy_workflow (any other workflow_name → 403)',
+    body: triggerInputSchema,
+    headers: [idempotencyKey],
+    roles: CLIENT_ROLES,
+    responses: [200, 400, 401, 403, 409, 415, 422, 502, 503],
+  },
+  {
+    method: 'GET',
+    path: '/api/webhooks/opal-workflow',
+    tag: 'webhooks',
+    summary: 'Receiver status: schemes accepted, events and failures in 24 h, signature failure rate (counts only)',
+    responses: [200],
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/opal-workflow',
+    tag: 'webhooks',
+    summary: "Opal's signed workflow callback",
+    description:
+      'Signed with X-OSA-Signature (t=<ms>,v1=<hex>) or Standard Webhooks headers. 202 once stored durably; a repeat → 409 (OSA, naming the original event_id) or 200 duplicate (Standard Webhooks). The original relay format (no event_type, an agent execution_status) is accepted too.',
+    body: webhookEventSchema,
+    security: [{ osaSignature: [] }, { standardWebhooks: [] }],
+    responses: [200, 202, 400, 401, 409, 413, 415, 429, 503],
+    okDescription: 'Stored (202) or a Standard Webhooks duplicate (200)',
+  },
+  { method: 'GET', path: '/api/opal/discovery', tag: 'opal tools', summary: "Custom tools in Opal's tools SDK discovery format", responses: [200] },
+  {
+    method: 'POST',
+    path: '/api/opal/tools/send_workflow_event',
+    tag: 'opal tools',
+    summary: 'Opal custom-tool call: report a workflow event',
+    body: z.object({ parameters: webhookEventSchema }),
+    security: [{ toolToken: [] }],
+    responses: [200, 202, 400, 401, 415],
+  },
+  { method: 'POST', path: '/api/auth/login', tag: 'console', summary: 'Console sign-in (sets an httpOnly session cookie)', body: loginInputSchema, responses: [200, 400, 401, 429] },
+  { method: 'POST', path: '/api/auth/logout', tag: 'console', summary: 'Console sign-out', responses: [200] },
+  { method: 'GET', path: '/api/auth/session', tag: 'console', summary: 'Who is signed in, and whether the console is open', responses: [200] },
+];
