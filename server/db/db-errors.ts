@@ -67,3 +67,18 @@ export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> 
     clearTimeout(timer);
   }
 }
+
+/**
+ * The database's own words: Drizzle wraps a driver error in "Failed query:
+ * <sql> params: <values>", which would put statement text and event values
+ * into a stored error message.
+ */
+export function databaseMessageOf(e: unknown): string {
+  let message = e instanceof Error ? e.message : String(e);
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur instanceof Error; i++) {
+    if (cur.message) message = cur.message;
+    cur = cur.cause;
+  }
+  return message;
+}

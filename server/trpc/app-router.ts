@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createUserInputSchema, updateUserInputSchema } from '../contracts/auth';
 import { forceSyncInputSchema } from '../contracts/force-sync';
+import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../contracts/replay';
 import { eventIdInputSchema, listWorkflowsInputSchema, workflowIdInputSchema } from '../contracts/workflows';
 import { describeSession } from '../domain/auth/describe-session';
 import { listAuditLog, listAuditLogInputSchema } from '../domain/auth/list-audit-log';
@@ -10,6 +11,9 @@ import { describeSyncConfiguration } from '../domain/force-sync/describe-sync-co
 import { getSyncStatus } from '../domain/force-sync/get-sync-status';
 import { requestSync } from '../domain/force-sync/request-sync';
 import { getHealth } from '../domain/health/get-health';
+import { bulkReplay } from '../domain/replay/bulk-replay';
+import { listReplays } from '../domain/replay/list-replays';
+import { replayWorkflow } from '../domain/replay/replay-workflow';
 import { getReceiverStatus } from '../domain/webhooks/get-receiver-status';
 import { getWorkflow } from '../domain/workflows/get-workflow';
 import { listWorkflows } from '../domain/workflows/list-workflows';
@@ -39,6 +43,20 @@ export const appRouter = router({
     rerun: operatorProcedure
       .input(workflowIdInputSchema)
       .mutation(({ ctx, input }) => rerunWorkflow({ ctx: ctx.ctx, input: { ...input, caller: ctx.caller, correlationId: ctx.correlationId } })),
+  }),
+
+  replay: router({
+    workflow: operatorProcedure
+      .input(replayWorkflowInputSchema)
+      .mutation(({ ctx, input }) =>
+        replayWorkflow({ ctx: ctx.ctx, input: { request: input, requester: { caller: ctx.caller, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp } } }),
+      ),
+    bulk: operatorProcedure
+      .input(bulkReplayInputSchema)
+      .mutation(({ ctx, input }) =>
+        bulkReplay({ ctx: ctx.ctx, input: { request: input, requester: { caller: ctx.caller, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp } } }),
+      ),
+    list: readProcedure.input(listReplaysInputSchema).query(({ ctx, input }) => listReplays({ ctx: ctx.ctx, input })),
   }),
 
   forceSync: router({

@@ -1,6 +1,6 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database';
-import { isDatabaseUnavailable } from '../../db/db-errors';
+import { databaseMessageOf, isDatabaseUnavailable } from '../../db/db-errors';
 import { webhookEvents } from '../../db/schema';
 import { rebuildWorkflowProjection } from './rebuild-workflow-projection';
 
@@ -54,7 +54,7 @@ export async function processPendingEvents(
           .update(webhookEvents)
           .set({
             processingStatus: 'failed',
-            processingError: `projection update failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 2000),
+            processingError: `projection update failed: ${databaseMessageOf(e)}`.slice(0, 2000),
             processedAt: opts.now,
           })
           .where(inArray(webhookEvents.id, ids));

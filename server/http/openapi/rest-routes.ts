@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { loginInputSchema } from '../../contracts/auth';
 import { forceSyncInputSchema, triggerInputSchema } from '../../contracts/force-sync';
+import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../../contracts/replay';
 import { webhookEventSchema } from '../../contracts/webhook-event';
 import type { Role } from '../../domain/auth/caller';
-import { CLIENT_ROLES } from '../authorize';
+import { CLIENT_ROLES, OPERATOR_ROLES, READ_ROLES } from '../authorize';
 
 export interface RestRoute {
   method: 'GET' | 'POST';
@@ -96,6 +97,26 @@ export const REST_ROUTES: RestRoute[] = [
     security: [{ toolToken: [] }],
     responses: [200, 202, 400, 401, 415],
   },
+  {
+    method: 'POST',
+    path: '/api/orchestrations/replay',
+    tag: 'replay',
+    summary: "Replay a workflow's stored events (by workflow_id or sync_id), with dry_run",
+    description: 'Re-applies stored events to the projections in offset order; never changes what an event reports. Replaying twice gives the same state.',
+    body: replayWorkflowInputSchema,
+    roles: OPERATOR_ROLES,
+    responses: [200, 400, 401, 403, 404, 415],
+  },
+  {
+    method: 'POST',
+    path: '/api/orchestrations/replay/bulk',
+    tag: 'replay',
+    summary: 'Replay events by filter (failed events in a time range, of a type or agent, or by id), with a dry-run count and a cap',
+    body: bulkReplayInputSchema,
+    roles: OPERATOR_ROLES,
+    responses: [200, 400, 401, 403, 404, 415],
+  },
+  { method: 'GET', path: '/api/orchestrations/replay', tag: 'replay', summary: 'Replay history', query: listReplaysInputSchema, roles: READ_ROLES, responses: [200, 400, 401, 403] },
   { method: 'POST', path: '/api/auth/login', tag: 'console', summary: 'Console sign-in (sets an httpOnly session cookie)', body: loginInputSchema, responses: [200, 400, 401, 429] },
   { method: 'POST', path: '/api/auth/logout', tag: 'console', summary: 'Console sign-out', responses: [200] },
   { method: 'GET', path: '/api/auth/session', tag: 'console', summary: 'Who is signed in, and whether the console is open', responses: [200] },
