@@ -122,6 +122,7 @@ export async function startServer(opts: {
         await ctx.appender.drain();
         await ctx.projections.stop();
         await ctx.scheduler.stop();
+        await ctx.dbHealth.stop();
         await Promise.all([ctx.rejections.flush(), ctx.audit.flush(), ctx.telemetry.flush()]);
         if (!opts.database) await database.close();
       })()),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { createUserInputSchema, updateUserInputSchema } from '../contracts/auth';
 import { forceSyncInputSchema } from '../contracts/force-sync';
+import { listAlertsInputSchema } from '../contracts/alerts';
 import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../contracts/replay';
 import { eventIdInputSchema, listWorkflowsInputSchema, workflowIdInputSchema } from '../contracts/workflows';
+import { listAlerts } from '../domain/alerts/list-alerts';
 import { describeSession } from '../domain/auth/describe-session';
 import { listAuditLog, listAuditLogInputSchema } from '../domain/auth/list-audit-log';
 import { createUser, listUsers, updateUser } from '../domain/auth/manage-users';
@@ -43,6 +45,10 @@ export const appRouter = router({
     rerun: operatorProcedure
       .input(workflowIdInputSchema)
       .mutation(({ ctx, input }) => rerunWorkflow({ ctx: ctx.ctx, input: { ...input, caller: ctx.caller, correlationId: ctx.correlationId } })),
+  }),
+
+  alerts: router({
+    list: readProcedure.input(listAlertsInputSchema).query(({ ctx, input }) => listAlerts({ ctx: ctx.ctx, input })),
   }),
 
   replay: router({

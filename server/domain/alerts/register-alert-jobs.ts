@@ -1,6 +1,40 @@
 import type { Ctx } from '../context';
+import { type AlertRuleOverrides, resolveAlertRules } from './alert-rules';
+import { deliverAlertNotifications } from './deliver-alert-notifications';
+import { evaluateAlerts } from './evaluate-alerts';
 
-/** Registers alert evaluation with the cluster scheduler. */
-export function registerAlertJobs(ctx: Ctx): void {
-  void ctx;
+export const ALERT_JOB_NAME = 'alerts.evaluate';
+
+export interface AlertJobOptions {
+  /** Thresholds, windows, minimum samples and hysteresis per rule (defaults in alert-rules.ts). */
+  rules?: AlertRuleOverrides;
+  everyMs?: number;
+}
+
+/**
+ * Registers alert evaluation with the cluster scheduler (once per cluster,
+ * every minute) and starts this process's in-memory database probe. The
+ * evaluation's writes come first; notifications are sent after them, so a
+ * slow alert webhook never delays the verdicts. Stop with
+ * `ctx.dbHealth.stop()` before the database is closed.
+ */
+export function registerAlertJobs(ctx: Ctx, options: AlertJobOptions = {}): void {
+  const rules = resolveAlertRules(options.rules);
+  const everyMs = options.everyMs ?? 60_000;
+  ctx.scheduler.register({
+    name: ALERT_JOB_NAME,
+    everyMs,
+    // Covers the evaluation plus notifications (3 tries of 5 s with back-off) with room to spare.
+    leaseMs: Math.max(2 * everyMs, 60_000),
+    run: async () => {
+      const evaluation = await evaluateAlerts({ ctx, input: { now: new Date(ctx.now()), rules } });
+      const notifications = await deliverAlertNotifications({ ctx, input: { now: new Date(ctx.now()) } });
+      return {
+        firing: evaluation.firing,
+        changes: evaluation.changes.filter((c) => c.change === 'fired' || c.change === 'resolved').map((c) => ({ rule: c.rule, change: c.change })),
+        notifications,
+      };
+    },
+  });
+  ctx.dbHealth.start(ctx, { rule: rules.database_connection });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loginInputSchema } from '../../contracts/auth';
 import { forceSyncInputSchema, triggerInputSchema } from '../../contracts/force-sync';
+import { listAlertsInputSchema } from '../../contracts/alerts';
 import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../../contracts/replay';
 import { webhookEventSchema } from '../../contracts/webhook-event';
 import type { Role } from '../../domain/auth/caller';
@@ -117,6 +118,15 @@ export const REST_ROUTES: RestRoute[] = [
     responses: [200, 400, 401, 403, 404, 415],
   },
   { method: 'GET', path: '/api/orchestrations/replay', tag: 'replay', summary: 'Replay history', query: listReplaysInputSchema, roles: READ_ROLES, responses: [200, 400, 401, 403] },
+  {
+    method: 'GET',
+    path: '/api/alerts',
+    tag: 'alerts',
+    summary: 'Alerts: firing first, then history (rule, value, threshold, fired/resolved times)',
+    query: listAlertsInputSchema,
+    roles: READ_ROLES,
+    responses: [200, 400, 401, 403],
+  },
   { method: 'POST', path: '/api/auth/login', tag: 'console', summary: 'Console sign-in (sets an httpOnly session cookie)', body: loginInputSchema, responses: [200, 400, 401, 429] },
   { method: 'POST', path: '/api/auth/logout', tag: 'console', summary: 'Console sign-out', responses: [200] },
   { method: 'GET', path: '/api/auth/session', tag: 'console', summary: 'Who is signed in, and whether the console is open', responses: [200] },

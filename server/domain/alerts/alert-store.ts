@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/database';
+import { alerts } from '../../db/schema';
+import type { RuleJudgement } from './judge-alert-rules';
+
+/** The writes behind an alert's life: fired (one row), refreshed while firing, resolved in place. */
+export interface FiringAlert {
+  id: string;
+  rule: string;
+  firedAt: Date;
+  lastEvaluatedAt: Date;
+  value: number | null;
+  details: Record<string, unknown>;
+}
+
+export async function loadFiringAlerts(db: Db): Promise<Map<string, FiringAlert>> {
+  const rows = await db
+    .select({
+      id: alerts.id,
+      rule: alerts.rule,
+      firedAt: alerts.firedAt,
+      lastEvaluatedAt: alerts.lastEvaluatedAt,
+      value: alerts.value,
+      details: alerts.details,
+    })
+    .from(alerts)
+    .where(eq(alerts.status, 'firing'));
+  return new Map(rows.map((r) => [r.rule, { ...r, details: asObject(r.details) }]));
+}
+
+/**
+ * Stores a firing; null when the rule already has one (the partial unique
+ * index `alerts_one_firing_per_rule_uq` decides between two processes).
+ */
+export async function storeFiring(
+  db: Db,
+  a: { rule: string; severity: string; judgement: RuleJudgement; firedAt: Date; evaluatedAt: Date; details?: Record<string, unknown> },
+): Promise<string | null> {
+  const rows = await db
+    .insert(alerts)
+    .values({
+      id: randomUUID(),
+      rule: a.rule,
+      severity: a.severity,
+      status: 'firing',
+      message: a.judgement.message,
+      value: a.judgement.value,
+      threshold: a.judgement.threshold,
+      details: { ...a.judgement.details, ...a.details },
+      firedAt: a.firedAt,
+      lastEvaluatedAt: a.evaluatedAt,
+    })
+    .onConflictDoNothing()
+    .returning({ id: alerts.id });
+  return rows[0]?.id ?? null;
+}
+
+/** Still firing: the latest figures replace the previous ones; fired_at stays. */
+export async function refreshFiring(
+  db: Db,
+  id: string,
+  a: { message?: string; value?: number | null; details: Record<string, unknown>; evaluatedAt: Date },
+): Promise<void> {
+  await db
+    .update(alerts)
+    .set({
+      ...(a.message === undefined ? {} : { message: a.message }),
+      ...(a.value === undefined ? {} : { value: a.value }),
+      details: a.details,
+      lastEvaluatedAt: a.evaluatedAt,
+    })
+    .where(and(eq(alerts.id, id), eq(alerts.status, 'firing')));
+}
+
+/**
+ * Resolves in place: the row keeps what it fired with, and the recovery (when
+ * and on what figures) goes into `details.recovery`. Conditional, so of two
+ * processes resolving at once exactly one reports the recovery.
+ */
+export async function resolveFiring(
+  db: Db,
+  alert: Pick<FiringAlert, 'id' | 'details'>,
+  recovery: { at: Date; value: number | null; message: string; reason: 'recovered' | 'no_data' | 'stale' },
+): Promise<boolean> {
+  const rows = await db
+    .update(alerts)
+    .set({
+      status: 'resolved',
+      resolvedAt: recovery.at,
+      lastEvaluatedAt: recovery.at,
+      details: { ...alert.details, recovery: { ...recovery, at: recovery.at.toISOString() } },
+    })
+    .where(and(eq(alerts.id, alert.id), eq(alerts.status, 'firing')))
+    .returning({ id: alerts.id });
+  return rows.length > 0;
+}
+
+export function asObject(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}

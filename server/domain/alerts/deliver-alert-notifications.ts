@@ -1,0 +1,109 @@
+import { and, asc, eq, gte, isNull, or } from 'drizzle-orm';
+import { alerts } from '../../db/schema';
+import type { Ctx } from '../context';
+import { asObject } from './alert-store';
+import { DEFAULT_NOTIFY_RETRY, postJsonWithRetries, type RetryPolicy } from './post-json-with-retries';
+import { type NotifiedAlert, slackMessage } from './slack-message';
+
+/** Older transitions are not announced late (e.g. when ALERT_WEBHOOK_URL is set after the fact). */
+const DEFAULT_MAX_AGE_MS = 60 * 60_000;
+const BATCH = 50;
+
+export interface DeliveryResult {
+  sent: number;
+  failed: number;
+}
+
+/**
+ * Posts each firing and each recovery not yet announced to
+ * `ALERT_WEBHOOK_URL`, once: a notification is claimed by a conditional
+ * UPDATE of `firing_notified_at` / `resolved_notified_at` before it is sent,
+ * so two processes never both send it. A send that fails after its retries
+ * releases the claim and is tried again on the next run, until it is older
+ * than `maxAgeMs`. A recovery is announced only after its firing was.
+ */
+export async function deliverAlertNotifications({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { now: Date; retry?: Partial<RetryPolicy>; maxAgeMs?: number };
+}): Promise<DeliveryResult> {
+  const url = ctx.config.alertWebhookUrl;
+  if (!url) return { sent: 0, failed: 0 };
+  const policy = { ...DEFAULT_NOTIFY_RETRY, ...input.retry };
+  const cutoff = new Date(input.now.getTime() - (input.maxAgeMs ?? DEFAULT_MAX_AGE_MS));
+  const due = await ctx.db
+    .select({
+      id: alerts.id,
+      rule: alerts.rule,
+      severity: alerts.severity,
+      status: alerts.status,
+      message: alerts.message,
+      value: alerts.value,
+      threshold: alerts.threshold,
+      details: alerts.details,
+      firedAt: alerts.firedAt,
+      resolvedAt: alerts.resolvedAt,
+      firingNotifiedAt: alerts.firingNotifiedAt,
+      resolvedNotifiedAt: alerts.resolvedNotifiedAt,
+    })
+    .from(alerts)
+    .where(
+      or(
+        and(isNull(alerts.firingNotifiedAt), gte(alerts.lastEvaluatedAt, cutoff)),
+        and(eq(alerts.status, 'resolved'), isNull(alerts.resolvedNotifiedAt), gte(alerts.resolvedAt, cutoff)),
+      ),
+    )
+    .orderBy(asc(alerts.firedAt))
+    .limit(BATCH);
+
+  const result: DeliveryResult = { sent: 0, failed: 0 };
+  const send = async (row: (typeof due)[number], kind: 'firing' | 'resolved'): Promise<boolean> => {
+    const outcome = await sendOnce(ctx, url, { ...row, details: asObject(row.details) }, kind, input.now, policy);
+    if (outcome === 'sent') result.sent++;
+    if (outcome === 'failed') result.failed++;
+    return outcome === 'sent';
+  };
+  await Promise.all(
+    due.map(async (row) => {
+      if (row.firingNotifiedAt === null && !(await send(row, 'firing'))) return;
+      if (row.status === 'resolved' && row.resolvedNotifiedAt === null) await send(row, 'resolved');
+    }),
+  );
+  return result;
+}
+
+async function sendOnce(
+  ctx: Ctx,
+  url: string,
+  alert: NotifiedAlert,
+  kind: 'firing' | 'resolved',
+  now: Date,
+  policy: RetryPolicy,
+): Promise<'sent' | 'failed' | 'not_claimed'> {
+  const column = kind === 'firing' ? alerts.firingNotifiedAt : alerts.resolvedNotifiedAt;
+  const field = kind === 'firing' ? 'firingNotifiedAt' : 'resolvedNotifiedAt';
+  const claimed = await ctx.db
+    .update(alerts)
+    .set({ [field]: now })
+    .where(and(eq(alerts.id, alert.id), isNull(column)))
+    .returning({ id: alerts.id });
+  if (claimed.length === 0) return 'not_claimed';
+
+  const outcome = await postJsonWithRetries(url, slackMessage(alert, kind, ctx.config.baseUrl), policy);
+  if (outcome.ok) {
+    ctx.logger.info({ alert: alert.rule, alert_id: alert.id, kind, attempts: outcome.attempts }, 'alert notification sent');
+    return 'sent';
+  }
+  ctx.logger.warn(
+    { alert: alert.rule, alert_id: alert.id, kind, attempts: outcome.attempts, status: outcome.status, reason: outcome.error },
+    'alert notification failed; it will be tried again on the next evaluation',
+  );
+  await ctx.db
+    .update(alerts)
+    .set({ [field]: null })
+    .where(and(eq(alerts.id, alert.id), eq(column, now)))
+    .catch((e: unknown) => ctx.logger.warn({ err: e, alert_id: alert.id }, 'could not release an alert notification claim'));
+  return 'failed';
+}
