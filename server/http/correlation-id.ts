@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 
 // Printable ASCII, no spaces, at most 128 characters (DESIGN.md "Identifiers").
 const ACCEPTABLE = /^[\x21-\x7e]{1,128}$/;
 
 export function newCorrelationId(prefix: string): string {
-  return `${prefix}-${Date.now()}-${randomBytes(4).toString('hex')}`;
+  // randomUUID draws from a cached entropy pool: cheaper per request than randomBytes.
+  return `${prefix}-${Date.now()}-${randomUUID().slice(0, 8)}`;
 }
 
 /**

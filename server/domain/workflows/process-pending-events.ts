@@ -2,19 +2,18 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database';
 import { databaseMessageOf, isDatabaseUnavailable } from '../../db/db-errors';
 import { webhookEvents } from '../../db/schema';
-import { rebuildWorkflowProjection } from './rebuild-workflow-projection';
+import { rebuildWorkflowProjections, type Tx } from './rebuild-workflow-projection';
 
 /**
  * Applies a batch of pending events to the projections. Claimed with
  * FOR UPDATE SKIP LOCKED, so several workers (or processes) share the log
- * without taking the same event twice. A workflow whose update fails has its
- * events marked `failed` with the reason (replay re-runs them); nothing is
- * dropped. Returns how many events were claimed.
+ * without taking the same event twice. The whole batch is applied in a
+ * handful of statements; if that fails, each workflow is retried on its own
+ * so that one bad workflow cannot hold the others back, and a workflow whose
+ * update still fails has its events marked `failed` with the reason (replay
+ * re-runs them). Nothing is dropped. Returns how many events were claimed.
  */
-export async function processPendingEvents(
-  db: Db,
-  opts: { now: Date; timeoutMin: number; batchSize: number },
-): Promise<number> {
+export async function processPendingEvents(db: Db, opts: { now: Date; timeoutMin: number; batchSize: number }): Promise<number> {
   return db.transaction(async (tx) => {
     const claimed = await tx
       .select({ id: webhookEvents.id, workflowId: webhookEvents.workflowId })
@@ -31,23 +30,16 @@ export async function processPendingEvents(
       if (ids) ids.push(c.id);
       else byWorkflow.set(c.workflowId, [c.id]);
     }
-    const nowIso = opts.now.toISOString();
-    // Sorted, so that two workers always take workflow locks in one order.
+    try {
+      await tx.transaction((sp) => apply(sp, claimed.map((c) => c.id), [...byWorkflow.keys()], opts));
+      return claimed.length;
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) throw e;
+    }
     for (const workflowId of [...byWorkflow.keys()].sort()) {
       const ids = byWorkflow.get(workflowId)!;
       try {
-        await tx.transaction(async (sp) => {
-          await sp
-            .update(webhookEvents)
-            .set({
-              processingStatus: 'processed',
-              processingError: null,
-              processedAt: opts.now,
-              processingMs: sql`greatest(0, round(extract(epoch from (${nowIso}::timestamptz - ${webhookEvents.receivedAt})) * 1000))::int`,
-            })
-            .where(inArray(webhookEvents.id, ids));
-          await rebuildWorkflowProjection(sp, workflowId, opts);
-        });
+        await tx.transaction((sp) => apply(sp, ids, [workflowId], opts));
       } catch (e) {
         if (isDatabaseUnavailable(e)) throw e;
         await tx
@@ -62,4 +54,18 @@ export async function processPendingEvents(
     }
     return claimed.length;
   });
+}
+
+async function apply(tx: Tx, eventIds: string[], workflowIds: string[], opts: { now: Date; timeoutMin: number }) {
+  const nowIso = opts.now.toISOString();
+  await tx
+    .update(webhookEvents)
+    .set({
+      processingStatus: 'processed',
+      processingError: null,
+      processedAt: opts.now,
+      processingMs: sql`greatest(0, round(extract(epoch from (${nowIso}::timestamptz - ${webhookEvents.receivedAt})) * 1000))::int`,
+    })
+    .where(inArray(webhookEvents.id, eventIds));
+  await rebuildWorkflowProjections(tx, workflowIds, opts);
 }

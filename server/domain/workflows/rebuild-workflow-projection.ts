@@ -1,28 +1,40 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database';
 import { agentRuns, webhookEvents, workflows } from '../../db/schema';
 import type { EventType, Outcome } from '../../contracts/webhook-event';
-import { foldWorkflow } from './fold-workflow';
+import { type FoldEvent, foldWorkflow } from './fold-workflow';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 // Namespace of the per-workflow advisory locks (the first key of the pair).
 const WORKFLOW_LOCK_SPACE = 4_202;
 
+/** Recomputes one workflow's projection; see rebuildWorkflowProjections. */
+export function rebuildWorkflowProjection(tx: Tx, workflowId: string, opts: { now: Date; timeoutMin: number }): Promise<void> {
+  return rebuildWorkflowProjections(tx, [workflowId], opts);
+}
+
 /**
- * Recomputes one workflow's projection from all of its processed events.
- * The transaction-level advisory lock serialises rebuilds of one workflow
- * across workers and processes, so the last writer always folds a log that
- * includes everything committed before it.
+ * Recomputes the projections of several workflows from all of their
+ * processed events, in a fixed number of statements whatever their count.
+ * Transaction-level advisory locks, taken in sorted order, serialise
+ * rebuilds of a workflow across workers and processes, so the last writer
+ * always folds a log that includes everything committed before it.
  */
-export async function rebuildWorkflowProjection(
-  tx: Tx,
-  workflowId: string,
-  opts: { now: Date; timeoutMin: number },
-): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${WORKFLOW_LOCK_SPACE}, hashtext(${workflowId}))`);
+export async function rebuildWorkflowProjections(tx: Tx, workflowIds: string[], opts: { now: Date; timeoutMin: number }): Promise<void> {
+  const ids = [...new Set(workflowIds)].sort();
+  if (ids.length === 0) return;
+  const list = sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  // WITH ORDINALITY keeps the locks in the sorted order: two workers never wait on each other in a cycle.
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${WORKFLOW_LOCK_SPACE}, hashtext(w)) from unnest(array[${list}]::text[]) with ordinality as t(w, i) order by i`,
+  );
   const rows = await tx
     .select({
+      workflowId: webhookEvents.workflowId,
       seq: webhookEvents.seq,
       offset: webhookEvents.eventOffset,
       eventType: webhookEvents.eventType,
@@ -34,11 +46,12 @@ export async function rebuildWorkflowProjection(
       receivedAt: webhookEvents.receivedAt,
     })
     .from(webhookEvents)
-    .where(and(eq(webhookEvents.workflowId, workflowId), eq(webhookEvents.processingStatus, 'processed')))
-    .orderBy(asc(webhookEvents.eventOffset), asc(webhookEvents.seq));
+    .where(and(inArray(webhookEvents.workflowId, ids), eq(webhookEvents.processingStatus, 'processed')))
+    .orderBy(asc(webhookEvents.workflowId), asc(webhookEvents.eventOffset), asc(webhookEvents.seq));
 
-  const state = foldWorkflow(
-    rows.map((r) => ({
+  const byWorkflow = new Map<string, FoldEvent[]>(ids.map((id) => [id, []]));
+  for (const r of rows) {
+    byWorkflow.get(r.workflowId)!.push({
       seq: r.seq,
       offset: r.offset,
       eventType: r.eventType as EventType,
@@ -48,33 +61,32 @@ export async function rebuildWorkflowProjection(
       outcomeError: r.outcomeError,
       eventTime: r.eventTimestamp ?? r.receivedAt,
       receivedAt: r.receivedAt,
-    })),
-    opts,
-  );
-
-  await tx.delete(agentRuns).where(eq(agentRuns.workflowId, workflowId));
-  if (!state) {
-    await tx.delete(workflows).where(eq(workflows.workflowId, workflowId));
-    return;
+    });
   }
-  const row = {
-    status: state.status,
-    startedAt: state.startedAt,
-    finishedAt: state.finishedAt,
-    firstEventAt: state.firstEventAt,
-    lastEventAt: state.lastEventAt,
-    eventCount: state.eventCount,
-    error: state.error,
-    unknownAgents: state.unknownAgents,
-    updatedAt: opts.now,
-  };
-  await tx
-    .insert(workflows)
-    .values({ workflowId, ...row })
-    .onConflictDoUpdate({ target: workflows.workflowId, set: row });
-  if (state.agents.length > 0) {
-    await tx.insert(agentRuns).values(
-      state.agents.map((a) => ({
+
+  const workflowRows: (typeof workflows.$inferInsert)[] = [];
+  const agentRows: (typeof agentRuns.$inferInsert)[] = [];
+  const emptied: string[] = [];
+  for (const [workflowId, events] of byWorkflow) {
+    const state = foldWorkflow(events, opts);
+    if (!state) {
+      emptied.push(workflowId);
+      continue;
+    }
+    workflowRows.push({
+      workflowId,
+      status: state.status,
+      startedAt: state.startedAt,
+      finishedAt: state.finishedAt,
+      firstEventAt: state.firstEventAt,
+      lastEventAt: state.lastEventAt,
+      eventCount: state.eventCount,
+      error: state.error,
+      unknownAgents: state.unknownAgents,
+      updatedAt: opts.now,
+    });
+    for (const a of state.agents) {
+      agentRows.push({
         workflowId,
         agentId: a.agentId,
         status: a.status,
@@ -84,7 +96,30 @@ export async function rebuildWorkflowProjection(
         error: a.error,
         lastOffset: a.lastOffset,
         updatedAt: opts.now,
-      })),
-    );
+      });
+    }
   }
+
+  await tx.delete(agentRuns).where(inArray(agentRuns.workflowId, ids));
+  if (emptied.length > 0) await tx.delete(workflows).where(inArray(workflows.workflowId, emptied));
+  if (workflowRows.length > 0) {
+    await tx
+      .insert(workflows)
+      .values(workflowRows)
+      .onConflictDoUpdate({
+        target: workflows.workflowId,
+        set: {
+          status: sql`excluded.status`,
+          startedAt: sql`excluded.started_at`,
+          finishedAt: sql`excluded.finished_at`,
+          firstEventAt: sql`excluded.first_event_at`,
+          lastEventAt: sql`excluded.last_event_at`,
+          eventCount: sql`excluded.event_count`,
+          error: sql`excluded.error`,
+          unknownAgents: sql`excluded.unknown_agents`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      });
+  }
+  if (agentRows.length > 0) await tx.insert(agentRuns).values(agentRows);
 }
