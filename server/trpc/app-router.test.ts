@@ -43,6 +43,20 @@ describe.each(testDrivers)('tRPC router on %s', (driver) => {
     expect((ev.payload as Record<string, unknown>).api_token).toBe('[redacted]');
   });
 
+  it('serves diagnostics: failed events with their kind, refused deliveries, and admin-only cleanup', async () => {
+    const page = await as(s, viewer).diagnostics.events({ status: 'failed', workflow_id: workflowId });
+    expect(page.events.map((e) => e.id)).toEqual([eventId]);
+    expect(page.events[0]!.error_message).toMatch(/^Opal reported agent.failed/);
+    expect(page.system_health.webhook_status).toBeDefined();
+    await postOsa(s.url, 'whsec_' + Buffer.alloc(32, 9).toString('base64'), makeEvent());
+    await s.ctx.rejections.flush();
+    const refused = await as(s, viewer).diagnostics.rejections({ reason: 'invalid_signature' });
+    expect(refused.rejections.length).toBeGreaterThan(0);
+    expect(refused.rejections[0]).toMatchObject({ reason: 'invalid_signature', body_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await expect(as(s, operator).diagnostics.cleanup({ retention_days: 30 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await as(s, admin).diagnostics.cleanup({ retention_days: 30 })).toMatchObject({ retention_days: 30, deleted_events: 0 });
+  });
+
   it('maps domain errors through the one table: unknown workflow → NOT_FOUND, bad input → BAD_REQUEST', async () => {
     await expect(as(s, viewer).workflows.get({ workflowId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(as(s, viewer).workflows.list({ limit: 0 } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });

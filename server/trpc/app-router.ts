@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { createUserInputSchema, updateUserInputSchema } from '../contracts/auth';
 import { forceSyncInputSchema } from '../contracts/force-sync';
 import { listAlertsInputSchema } from '../contracts/alerts';
+import { cleanupOldEventsInputSchema, lastWebhookQuerySchema } from '../contracts/diagnostics';
 import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../contracts/replay';
 import { eventIdInputSchema, listWorkflowsInputSchema, workflowIdInputSchema } from '../contracts/workflows';
 import { listAlerts } from '../domain/alerts/list-alerts';
 import { describeSession } from '../domain/auth/describe-session';
 import { listAuditLog, listAuditLogInputSchema } from '../domain/auth/list-audit-log';
 import { createUser, listUsers, updateUser } from '../domain/auth/manage-users';
+import { getLastWebhook } from '../domain/diagnostics/get-last-webhook';
+import { listRejections, listRejectionsInputSchema } from '../domain/diagnostics/list-rejections';
+import { testConfiguration } from '../domain/diagnostics/test-configuration';
 import { getEvent } from '../domain/events/get-event';
+import { cleanupOldEvents } from '../domain/retention/cleanup-old-events';
 import { describeSyncConfiguration } from '../domain/force-sync/describe-sync-configuration';
 import { getSyncStatus } from '../domain/force-sync/get-sync-status';
 import { requestSync } from '../domain/force-sync/request-sync';
@@ -33,6 +38,20 @@ export const appRouter = router({
     health: readProcedure.query(({ ctx }) => getHealth({ ctx: ctx.ctx })),
     receiver: readProcedure.query(({ ctx }) => getReceiverStatus({ ctx: ctx.ctx })),
     configuration: readProcedure.query(({ ctx }) => describeSyncConfiguration({ ctx: ctx.ctx })),
+  }),
+
+  diagnostics: router({
+    events: readProcedure.input(lastWebhookQuerySchema).query(({ ctx, input }) => getLastWebhook({ ctx: ctx.ctx, input })),
+    rejections: readProcedure.input(listRejectionsInputSchema).query(({ ctx, input }) => listRejections({ ctx: ctx.ctx, input })),
+    testConfiguration: operatorProcedure.mutation(({ ctx }) =>
+      testConfiguration({ ctx: ctx.ctx, input: { caller: ctx.caller, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp } }),
+    ),
+    cleanup: adminProcedure.input(cleanupOldEventsInputSchema.omit({ action: true })).mutation(({ ctx, input }) =>
+      cleanupOldEvents({
+        ctx: ctx.ctx,
+        input: { retentionDays: input.retention_days, actor: ctx.caller.name, trigger: 'request', correlationId: ctx.correlationId, sourceIp: ctx.sourceIp },
+      }),
+    ),
   }),
 
   events: router({

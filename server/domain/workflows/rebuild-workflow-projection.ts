@@ -7,7 +7,7 @@ import { type FoldEvent, foldWorkflow } from './fold-workflow';
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 // Namespace of the per-workflow advisory locks (the first key of the pair).
-const WORKFLOW_LOCK_SPACE = 4_202;
+export const WORKFLOW_LOCK_SPACE = 4_202;
 
 /** Recomputes one workflow's projection; see rebuildWorkflowProjections. */
 export function rebuildWorkflowProjection(tx: Tx, workflowId: string, opts: { now: Date; timeoutMin: number }): Promise<void> {

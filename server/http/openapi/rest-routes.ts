@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loginInputSchema } from '../../contracts/auth';
 import { forceSyncInputSchema, triggerInputSchema } from '../../contracts/force-sync';
 import { listAlertsInputSchema } from '../../contracts/alerts';
+import { diagnosticsActionSchema, lastWebhookQuerySchema } from '../../contracts/diagnostics';
 import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../../contracts/replay';
 import { webhookEventSchema } from '../../contracts/webhook-event';
 import type { Role } from '../../domain/auth/caller';
@@ -118,6 +119,24 @@ export const REST_ROUTES: RestRoute[] = [
     responses: [200, 400, 401, 403, 404, 415],
   },
   { method: 'GET', path: '/api/orchestrations/replay', tag: 'replay', summary: 'Replay history', query: listReplaysInputSchema, roles: READ_ROLES, responses: [200, 400, 401, 403] },
+  {
+    method: 'GET',
+    path: '/api/diagnostics/last-webhook',
+    tag: 'diagnostics',
+    summary: 'Recent webhook events (filters, cursor pages) and system_health',
+    query: lastWebhookQuerySchema,
+    roles: READ_ROLES,
+    responses: [200, 400, 401, 403],
+  },
+  {
+    method: 'POST',
+    path: '/api/diagnostics/last-webhook',
+    tag: 'diagnostics',
+    summary: 'test_configuration (operator) or cleanup_old_events (admin); the body is JSON text whatever its content type',
+    body: diagnosticsActionSchema,
+    roles: OPERATOR_ROLES,
+    responses: [200, 400, 401, 403, 413],
+  },
   {
     method: 'GET',
     path: '/api/alerts',

@@ -1,0 +1,18 @@
+import type { LastWebhookQuery, LastWebhookResult } from '../../contracts/diagnostics';
+import type { Ctx } from '../context';
+import { getSystemHealth } from './get-system-health';
+import { listWebhookEvents } from './list-webhook-events';
+
+/** `GET /api/diagnostics/last-webhook`: a page of events and the receiver's health (runbook section 4). */
+export async function getLastWebhook({ ctx, input }: { ctx: Ctx; input: LastWebhookQuery }): Promise<LastWebhookResult> {
+  const [page, health] = await Promise.all([
+    listWebhookEvents({ ctx, input }),
+    // Health is the receiver's as a whole: only the time range narrows it, not the other filters.
+    getSystemHealth({ ctx, input: { from: input.start_date, to: input.end_date } }),
+  ]);
+  return {
+    events: page.events,
+    pagination: { limit: input.limit, next_cursor: page.nextCursor, has_more: page.nextCursor !== null },
+    system_health: health,
+  };
+}
