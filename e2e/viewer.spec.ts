@@ -1,0 +1,46 @@
+import { expect, test } from '@playwright/test';
+import { VIEWER } from './support/accounts';
+import { completedForceSync } from './support/api';
+import { saveScreen } from './support/screens';
+
+test('a viewer created in the Users screen can read but not re-run: the button is absent and the server refuses (403)', async ({ page, browser }, testInfo) => {
+  const { workflowId } = await completedForceSync(page.request, 'E2E Viewer Client');
+
+  // The admin creates the viewer through the console.
+  await page.goto('/settings/users');
+  await page.getByLabel('New user e-mail').fill(VIEWER.email);
+  await page.getByLabel('Initial password').fill(VIEWER.password);
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'User created' })).toContainText(`${VIEWER.email} can now sign in as viewer.`);
+  await expect(page.getByRole('table', { name: 'Users' }).getByRole('combobox', { name: `Role of ${VIEWER.email}` })).toHaveValue('viewer');
+  await saveScreen(page, testInfo, 'settings-users');
+
+  // The viewer signs in, in a browser of their own.
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const viewer = await context.newPage();
+  await viewer.goto('/');
+  await viewer.getByLabel('Email').fill(VIEWER.email);
+  await viewer.getByLabel('Password').fill(VIEWER.password);
+  await viewer.getByRole('button', { name: 'Sign in' }).click();
+  await expect(viewer.getByRole('group', { name: 'Signed in user' })).toContainText('viewer');
+
+  await viewer.goto(`/workflows/${workflowId}`);
+  await expect(viewer.getByRole('table', { name: 'Agent timeline' })).toBeVisible();
+  await expect(viewer.getByRole('button', { name: 'Re-run' })).toHaveCount(0);
+  await expect(viewer.getByRole('button', { name: 'Replay' })).toHaveCount(0);
+  await expect(viewer.getByRole('link', { name: 'Force sync', exact: true })).toHaveCount(0);
+  await saveScreen(viewer, testInfo, 'workflow-detail-viewer');
+
+  // Settings: reading is fine, acting and admin sections are not offered.
+  await viewer.goto('/settings/force-sync');
+  await expect(viewer.getByText('Your role cannot start a force sync')).toBeVisible();
+  await expect(viewer.getByRole('button', { name: 'Start force sync' })).toHaveCount(0);
+  await expect(viewer.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Users' })).toHaveCount(0);
+
+  // Hiding is not the protection: the server refuses the call itself.
+  const res = await viewer.request.post('/trpc/workflows.rerun', { data: { workflowId } });
+  expect(res.status()).toBe(403);
+  expect(JSON.stringify(await res.json())).toContain('FORBIDDEN');
+  await context.close();
+});

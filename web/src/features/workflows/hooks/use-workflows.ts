@@ -1,0 +1,46 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { isNotFound } from '../../../lib/api-error';
+import { LIVE_POLL_MS, POLL_MS } from '../../../lib/query-client';
+import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
+import type { WorkflowStatusFilter } from './use-workflow-filters';
+
+export type WorkflowRow = RouterOutputs['workflows']['list']['workflows'][number];
+export type WorkflowDetail = RouterOutputs['workflows']['get'];
+export const PAGE_SIZE = 25;
+
+export function useWorkflowList(filters: { status: WorkflowStatusFilter; search: string; cursor: string | undefined }) {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.workflows.list.queryOptions(
+      { status: filters.status, search: filters.search || undefined, limit: PAGE_SIZE, cursor: filters.cursor },
+      { refetchInterval: POLL_MS, placeholderData: keepPreviousData },
+    ),
+  );
+}
+
+/** A workflow's detail, live while it runs; a workflow not seen yet (just re-run) is polled until its first callback. */
+export function useWorkflow(workflowId: string) {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.workflows.get.queryOptions(
+      { workflowId },
+      {
+        refetchInterval: (q) => {
+          if (q.state.error && isNotFound(q.state.error)) return LIVE_POLL_MS;
+          const status = q.state.data?.workflow?.status;
+          return status === 'running' || !status ? LIVE_POLL_MS : POLL_MS * 2;
+        },
+      },
+    ),
+  );
+}
+
+export function useRerunWorkflow() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.workflows.rerun.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() }),
+    }),
+  );
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { can } from './session';
+
+describe('role permissions', () => {
+  it('lets a viewer read only, an operator also act, an admin also manage users and read the audit log', () => {
+    expect(can('viewer', 'read')).toBe(true);
+    expect(can('viewer', 'rerun')).toBe(false);
+    expect(can('viewer', 'forceSync')).toBe(false);
+    expect(can('operator', 'rerun')).toBe(true);
+    expect(can('operator', 'replay')).toBe(true);
+    expect(can('operator', 'manageUsers')).toBe(false);
+    expect(can('admin', 'manageUsers')).toBe(true);
+    expect(can('admin', 'viewAudit')).toBe(true);
+  });
+
+  it('grants nothing to an unknown role or to nobody (API-key roles like client have no console rights)', () => {
+    expect(can(null, 'read')).toBe(false);
+    expect(can('client', 'read')).toBe(false);
+  });
+});
