@@ -3,6 +3,7 @@ import { createUserInputSchema, updateUserInputSchema } from '../contracts/auth'
 import { forceSyncInputSchema } from '../contracts/force-sync';
 import { listAlertsInputSchema } from '../contracts/alerts';
 import { cleanupOldEventsInputSchema, lastWebhookQuerySchema } from '../contracts/diagnostics';
+import { metricsInputSchema } from '../contracts/metrics';
 import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../contracts/replay';
 import { eventIdInputSchema, listWorkflowsInputSchema, workflowIdInputSchema } from '../contracts/workflows';
 import { listAlerts } from '../domain/alerts/list-alerts';
@@ -18,6 +19,7 @@ import { describeSyncConfiguration } from '../domain/force-sync/describe-sync-co
 import { getSyncStatus } from '../domain/force-sync/get-sync-status';
 import { requestSync } from '../domain/force-sync/request-sync';
 import { getHealth } from '../domain/health/get-health';
+import { getMetrics } from '../domain/metrics/get-metrics';
 import { bulkReplay } from '../domain/replay/bulk-replay';
 import { listReplays } from '../domain/replay/list-replays';
 import { replayWorkflow } from '../domain/replay/replay-workflow';
@@ -38,6 +40,10 @@ export const appRouter = router({
     health: readProcedure.query(({ ctx }) => getHealth({ ctx: ctx.ctx })),
     receiver: readProcedure.query(({ ctx }) => getReceiverStatus({ ctx: ctx.ctx })),
     configuration: readProcedure.query(({ ctx }) => describeSyncConfiguration({ ctx: ctx.ctx })),
+  }),
+
+  metrics: router({
+    overview: readProcedure.input(metricsInputSchema).query(({ ctx, input }) => getMetrics({ ctx: ctx.ctx, input })),
   }),
 
   diagnostics: router({

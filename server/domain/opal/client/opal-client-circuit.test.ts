@@ -12,7 +12,7 @@ function client(over: Partial<OpalClientOptions> = {}): OpalClient {
   const c = createOpalClient({
     url: opal.url,
     authKey: 'circuit-test-key-0123456789abcdefghij',
-    timeoutMs: 300,
+    timeoutMs: 2000, // generous: these tests are about the circuit, not time-outs, and CI machines are busy
     transport: fetchTransport(),
     baseBackoffMs: 5,
     circuit: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: RESET_MS },

@@ -15,7 +15,7 @@ const logger = {
 };
 
 function client(over: Partial<OpalClientOptions> = {}): OpalClient {
-  const c = createOpalClient({ url: opal.url, authKey: AUTH_KEY, timeoutMs: 300, transport: fetchTransport(), baseBackoffMs: 20, logger, ...over });
+  const c = createOpalClient({ url: opal.url, authKey: AUTH_KEY, timeoutMs: 2000, transport: fetchTransport(), baseBackoffMs: 20, logger, ...over });
   clients.push(c);
   return c;
 }
