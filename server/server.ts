@@ -60,6 +60,8 @@ export async function startServer(opts: {
     logger,
     now,
     timeoutMin: config.opal.workflowTimeoutMin,
+    // PGlite's queries run on the main thread: let bursts gather into fewer, larger projection batches.
+    debounceMs: database.driver === 'pglite' ? 100 : 20,
   });
   // Known once the server listens: where the simulator posts its callbacks.
   const self: { url?: string } = {};

@@ -11,6 +11,13 @@ export interface ProjectionWorkerOptions {
   pollMs?: number;
   sweepMs?: number;
   batchSize?: number;
+  /**
+   * How long a wake-up waits for more events before draining. Under a burst
+   * this turns many small projection transactions into a few large ones,
+   * which matters most on PGlite, whose queries share the main thread with
+   * the requests.
+   */
+  debounceMs?: number;
 }
 
 /**
@@ -23,6 +30,7 @@ export class ProjectionWorker {
   private again = false;
   private stopped = true;
   private timers: NodeJS.Timeout[] = [];
+  private wakeUp: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: ProjectionWorkerOptions) {}
 
@@ -34,6 +42,14 @@ export class ProjectionWorker {
   }
 
   notify(): void {
+    if (this.stopped || this.wakeUp) return;
+    this.wakeUp = setTimeout(() => {
+      this.wakeUp = undefined;
+      this.drainSoon();
+    }, this.o.debounceMs ?? 20);
+  }
+
+  private drainSoon(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -54,6 +70,8 @@ export class ProjectionWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.wakeUp);
+    this.wakeUp = undefined;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.running;
