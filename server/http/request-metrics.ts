@@ -1,10 +1,33 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Telemetry } from '../domain/metrics/telemetry';
 
-/** Counts every request by route pattern and status for the metrics service. */
+/**
+ * The route pattern that answered (`/api/opal/sync/:sync_id`), never the raw
+ * URL: ids in URLs would make every request a series of its own. Requests
+ * no route matched (404s, static files) are `unmatched`.
+ */
+export function routeOf(req: Request): string {
+  const path: unknown = req.route?.path;
+  if (typeof path === 'string') return `${req.baseUrl}${path}` || '/';
+  if (Array.isArray(path)) return `${req.baseUrl}${path.map(String).join('|')}`;
+  return 'unmatched';
+}
+
+/** Counts every request by route pattern, method and status for the metrics service and Prometheus. */
 export function requestMetrics(telemetry: Telemetry): RequestHandler {
-  return (_req, _res, next) => {
-    void telemetry;
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    let done = false;
+    const record = () => {
+      if (done) return;
+      done = true;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // A client that went away before the answer was written: nginx's 499.
+      const status = res.writableFinished ? res.statusCode : 499;
+      telemetry.recordHttpRequest(routeOf(req), status, ms, req.method);
+    };
+    res.on('finish', record);
+    res.on('close', record);
     next();
   };
 }

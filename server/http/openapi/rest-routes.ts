@@ -3,6 +3,7 @@ import { loginInputSchema } from '../../contracts/auth';
 import { forceSyncInputSchema, triggerInputSchema } from '../../contracts/force-sync';
 import { listAlertsInputSchema } from '../../contracts/alerts';
 import { diagnosticsActionSchema, lastWebhookQuerySchema } from '../../contracts/diagnostics';
+import { metricsInputSchema } from '../../contracts/metrics';
 import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../../contracts/replay';
 import { webhookEventSchema } from '../../contracts/webhook-event';
 import type { Role } from '../../domain/auth/caller';
@@ -136,6 +137,15 @@ export const REST_ROUTES: RestRoute[] = [
     body: diagnosticsActionSchema,
     roles: OPERATOR_ROLES,
     responses: [200, 400, 401, 403, 413],
+  },
+  {
+    method: 'GET',
+    path: '/api/metrics',
+    tag: 'metrics',
+    summary: "The runbook's key metrics and dashboard series over a range (1h, 24h, 7d, or custom from/to); Prometheus text is at /metrics",
+    query: metricsInputSchema,
+    roles: READ_ROLES,
+    responses: [200, 400, 401, 403],
   },
   {
     method: 'GET',
