@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRequestRollups } from '../db/schema';
+import { testDrivers } from '../test-support/test-database';
+import { startTestServer, type TestServer } from '../test-support/test-server';
+
+describe.each(testDrivers)('request metrics middleware on %s', (driver) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(driver);
+  });
+  afterAll(() => s?.stop());
+
+  it('records the route pattern, never the raw URL with its ids, and unmatched requests as such', async () => {
+    const ids = ['7d7d7d7d-0000-4000-8000-000000000001', '7d7d7d7d-0000-4000-8000-000000000002'];
+    for (const id of ids) expect((await fetch(`${s.url}/api/opal/sync/${id}`)).status).toBe(404);
+    expect((await fetch(`${s.url}/api/opal/sync`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(415);
+    expect((await fetch(`${s.url}/api/no-such-thing/${ids[0]}`)).status).toBe(404);
+    expect((await fetch(`${s.url}/api/health`)).status).toBe(200);
+    // The answer is written before 'finish' fires: give the last one a moment.
+    await new Promise((r) => setTimeout(r, 50));
+    await s.ctx.telemetry.flush();
+
+    const rows = await s.ctx.db
+      .select({ route: httpRequestRollups.route, status: httpRequestRollups.status, count: httpRequestRollups.count, sumMs: httpRequestRollups.sumMs })
+      .from(httpRequestRollups);
+    const byRoute = Object.fromEntries(rows.map((r) => [`${r.route} ${r.status}`, r.count]));
+    expect(byRoute).toEqual({
+      'GET /api/opal/sync/:sync_id 404': 2,
+      'POST /api/opal/sync 415': 1,
+      'GET unmatched 404': 1,
+      'GET /api/health 200': 1,
+    });
+    expect(rows.every((r) => r.sumMs >= 0)).toBe(true);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toContain('http_requests_total{method="GET",route="/api/opal/sync/:sync_id",status="404"} 2');
+    for (const id of ids) expect(metrics + JSON.stringify(rows)).not.toContain(id);
+  });
+});
