@@ -55,6 +55,7 @@ export async function startServer(opts: {
   const { config, logger } = opts;
   const database = opts.database ?? (await openDatabase(databaseTargetOf(config)));
   const now = opts.now ?? Date.now;
+  const telemetry = new Telemetry();
   const projections = new ProjectionWorker({
     db: database.db,
     logger,
@@ -62,6 +63,7 @@ export async function startServer(opts: {
     timeoutMin: config.opal.workflowTimeoutMin,
     // PGlite's queries run on the main thread: let bursts gather into fewer, larger projection batches.
     debounceMs: database.driver === 'pglite' ? 100 : 20,
+    onProcessed: (status, ms) => telemetry.observeEventProcessed(status, ms),
   });
   // Known once the server listens: where the simulator posts its callbacks.
   const self: { url?: string } = {};
@@ -82,7 +84,7 @@ export async function startServer(opts: {
     audit: new AuditRecorder(database.db, logger, now),
     opal: createOpalGateway({ config, logger, selfUrl: () => self.url }),
     scheduler: new ClusterScheduler({ db: database.db, logger, now }),
-    telemetry: new Telemetry(),
+    telemetry,
     dbHealth: new DatabaseHealth(),
   };
   await ensureFirstAdmin(ctx);

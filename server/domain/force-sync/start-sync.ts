@@ -63,6 +63,7 @@ export async function startSync({
       triggerTimestamp: new Date(started),
       extraMetadata: { sync_id: syncId, ...scenarioOf(request) },
     });
+    ctx.telemetry.observeOpalCall('started', result.latencyMs);
     await ctx.db
       .update(syncRequests)
       .set({
@@ -80,6 +81,7 @@ export async function startSync({
     return { syncId, workflowId: result.workflowId, opalSessionId: result.sessionId, mode: ctx.opal.mode };
   } catch (e) {
     const details = e instanceof DomainError ? e.details : undefined;
+    ctx.telemetry.observeOpalCall(typeof details?.opal_outcome === 'string' ? details.opal_outcome : 'error', ctx.now() - started);
     await ctx.db
       .update(syncRequests)
       .set({

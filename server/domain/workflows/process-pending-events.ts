@@ -13,7 +13,15 @@ import { rebuildWorkflowProjections, type Tx } from './rebuild-workflow-projecti
  * update still fails has its events marked `failed` with the reason (replay
  * re-runs them). Nothing is dropped. Returns how many events were claimed.
  */
-export async function processPendingEvents(db: Db, opts: { now: Date; timeoutMin: number; batchSize: number }): Promise<number> {
+export interface ProcessOptions {
+  now: Date;
+  timeoutMin: number;
+  batchSize: number;
+  /** Told of each event's result, for the process's metrics. */
+  onProcessed?: (status: 'processed' | 'failed', processingMs: number | null) => void;
+}
+
+export async function processPendingEvents(db: Db, opts: ProcessOptions): Promise<number> {
   return db.transaction(async (tx) => {
     const claimed = await tx
       .select({ id: webhookEvents.id, workflowId: webhookEvents.workflowId })
@@ -31,7 +39,8 @@ export async function processPendingEvents(db: Db, opts: { now: Date; timeoutMin
       else byWorkflow.set(c.workflowId, [c.id]);
     }
     try {
-      await tx.transaction((sp) => apply(sp, claimed.map((c) => c.id), [...byWorkflow.keys()], opts));
+      const processed = await tx.transaction((sp) => apply(sp, claimed.map((c) => c.id), [...byWorkflow.keys()], opts));
+      for (const p of processed) opts.onProcessed?.('processed', p.processingMs);
       return claimed.length;
     } catch (e) {
       if (isDatabaseUnavailable(e)) throw e;
@@ -39,7 +48,8 @@ export async function processPendingEvents(db: Db, opts: { now: Date; timeoutMin
     for (const workflowId of [...byWorkflow.keys()].sort()) {
       const ids = byWorkflow.get(workflowId)!;
       try {
-        await tx.transaction((sp) => apply(sp, ids, [workflowId], opts));
+        const processed = await tx.transaction((sp) => apply(sp, ids, [workflowId], opts));
+        for (const p of processed) opts.onProcessed?.('processed', p.processingMs);
       } catch (e) {
         if (isDatabaseUnavailable(e)) throw e;
         await tx
@@ -50,15 +60,16 @@ export async function processPendingEvents(db: Db, opts: { now: Date; timeoutMin
             processedAt: opts.now,
           })
           .where(inArray(webhookEvents.id, ids));
+        for (let i = 0; i < ids.length; i++) opts.onProcessed?.('failed', null);
       }
     }
     return claimed.length;
   });
 }
 
-async function apply(tx: Tx, eventIds: string[], workflowIds: string[], opts: { now: Date; timeoutMin: number }) {
+async function apply(tx: Tx, eventIds: string[], workflowIds: string[], opts: ProcessOptions) {
   const nowIso = opts.now.toISOString();
-  await tx
+  const processed = await tx
     .update(webhookEvents)
     .set({
       processingStatus: 'processed',
@@ -66,6 +77,8 @@ async function apply(tx: Tx, eventIds: string[], workflowIds: string[], opts: { 
       processedAt: opts.now,
       processingMs: sql`greatest(0, round(extract(epoch from (${nowIso}::timestamptz - ${webhookEvents.receivedAt})) * 1000))::int`,
     })
-    .where(inArray(webhookEvents.id, eventIds));
+    .where(inArray(webhookEvents.id, eventIds))
+    .returning({ processingMs: webhookEvents.processingMs });
   await rebuildWorkflowProjections(tx, workflowIds, opts);
+  return processed;
 }

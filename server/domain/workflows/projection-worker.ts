@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database';
-import { processPendingEvents } from './process-pending-events';
+import { type ProcessOptions, processPendingEvents } from './process-pending-events';
 import { sweepTimedOutWorkflows } from './sweep-timed-out-workflows';
 
 export interface ProjectionWorkerOptions {
@@ -18,6 +18,7 @@ export interface ProjectionWorkerOptions {
    * the requests.
    */
   debounceMs?: number;
+  onProcessed?: ProcessOptions['onProcessed'];
 }
 
 /**
@@ -96,6 +97,7 @@ export class ProjectionWorker {
       now: new Date(this.o.now()),
       timeoutMin: this.o.timeoutMin,
       batchSize: this.o.batchSize ?? 500,
+      ...(this.o.onProcessed ? { onProcessed: this.o.onProcessed } : {}),
     });
   }
 
