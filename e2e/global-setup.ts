@@ -12,6 +12,8 @@ import { ADMIN } from './support/accounts';
  * function stops it (SIGTERM) and removes the data directory.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // The opt-in Overview measurement (e2e/overview-load.spec.ts) runs against a server of its own: nothing to build or start.
+  if (process.env.OVERVIEW_LOAD_URL) return async () => undefined;
   if (!process.env.E2E_SKIP_BUILD) execSync('npm run build', { stdio: 'inherit' });
 
   const port = await freePort();

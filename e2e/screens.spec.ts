@@ -14,8 +14,8 @@ test('every screen renders with live data and no console errors', async ({ page 
   const screens: { path: string; name: string; heading: string; ready: (p: typeof page) => Promise<void> }[] = [
     { path: '/', name: 'overview', heading: 'Overview', ready: async (p) => void (await expect(p.getByRole('table', { name: 'Recent workflows' })).toBeVisible()) },
     { path: '/workflows', name: 'workflows-all', heading: 'Workflows', ready: async (p) => void (await expect(p.getByRole('table', { name: 'Workflows' })).toBeVisible()) },
-    { path: '/events', name: 'events', heading: 'Events', ready: async (p) => void (await expect(p.getByText('Coming in the next step')).toBeVisible()) },
-    { path: '/alerts', name: 'alerts', heading: 'Alerts', ready: async (p) => void (await expect(p.getByText('Coming in the next step')).toBeVisible()) },
+    { path: '/events', name: 'events', heading: 'Events', ready: async (p) => void (await expect(p.getByRole('table', { name: 'Webhook events' })).toBeVisible()) },
+    { path: '/alerts', name: 'alerts', heading: 'Alerts', ready: async (p) => void (await expect(p.getByRole('table', { name: 'Alerts' }).or(p.getByText('No alerts yet'))).toBeVisible()) },
     { path: '/settings', name: 'settings-configuration', heading: 'Settings', ready: async (p) => void (await expect(p.getByRole('table', { name: 'Configuration checks' })).toBeVisible()) },
     { path: '/settings/audit', name: 'settings-audit', heading: 'Settings', ready: async (p) => void (await expect(p.getByRole('table', { name: 'Audit log' })).toBeVisible()) },
   ];
@@ -31,6 +31,7 @@ test('every screen renders with live data and no console errors', async ({ page 
   await page.goto('/settings');
   await expect(page.getByRole('region', { name: 'Opal' })).toContainText('simulator');
   await expect(page.getByRole('region', { name: 'Circuit breaker' })).toContainText('Closed');
+
   // The audit log records the admin's sign-in.
   await page.goto('/settings/audit?action=login');
   await expect(page.getByRole('table', { name: 'Audit log' })).toContainText('login');

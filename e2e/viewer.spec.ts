@@ -1,10 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { VIEWER } from './support/accounts';
-import { completedForceSync } from './support/api';
+import { completedForceSync, trpcQuery } from './support/api';
 import { saveScreen } from './support/screens';
 
-test('a viewer created in the Users screen can read but not re-run: the button is absent and the server refuses (403)', async ({ page, browser }, testInfo) => {
+test('a viewer created in the Users screen can read but not re-run or replay: the buttons are absent and the server refuses (403)', async ({ page, browser }, testInfo) => {
   const { workflowId } = await completedForceSync(page.request, 'E2E Viewer Client');
+  const workflow = await trpcQuery<{ events: { event_id: string }[] }>(page.request, 'workflows.get', { workflowId });
+  const eventId = workflow.events[0]!.event_id;
 
   // The admin creates the viewer through the console.
   await page.goto('/settings/users');
@@ -38,9 +40,29 @@ test('a viewer created in the Users screen can read but not re-run: the button i
   await expect(viewer.getByRole('button', { name: 'Start force sync' })).toHaveCount(0);
   await expect(viewer.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Users' })).toHaveCount(0);
 
-  // Hiding is not the protection: the server refuses the call itself.
-  const res = await viewer.request.post('/trpc/workflows.rerun', { data: { workflowId } });
-  expect(res.status()).toBe(403);
-  expect(JSON.stringify(await res.json())).toContain('FORBIDDEN');
+  // Events: the viewer reads the log and an event, with no replay offered anywhere.
+  await viewer.goto('/events');
+  await expect(viewer.getByRole('table', { name: 'Webhook events' })).toBeVisible();
+  await expect(viewer.getByRole('button', { name: 'Bulk replay…' })).toHaveCount(0);
+  await viewer.goto(`/events/${eventId}`);
+  await expect(viewer.getByRole('region', { name: 'Payload' })).toBeVisible();
+  await expect(viewer.getByRole('button', { name: 'Replay' })).toHaveCount(0);
+  await viewer.goto('/settings');
+  await expect(viewer.getByRole('table', { name: 'Configuration checks' })).toBeVisible();
+  await expect(viewer.getByRole('button', { name: 'Run the test' })).toHaveCount(0);
+  await expect(viewer.getByRole('region', { name: 'Cleanup old events' })).toHaveCount(0);
+
+  // Hiding is not the protection: the server refuses each call itself.
+  for (const [path, input] of [
+    ['workflows.rerun', { workflowId }],
+    ['replay.workflow', { workflow_id: workflowId, dry_run: true }],
+    ['replay.bulk', { filter: { event_ids: [eventId], status: 'any' }, dry_run: true }],
+    ['diagnostics.testConfiguration', undefined],
+    ['diagnostics.cleanup', { retention_days: 3650 }],
+  ] as const) {
+    const res = await viewer.request.post(`/trpc/${path}`, { data: input ?? {} });
+    expect(res.status(), path).toBe(403);
+    expect(JSON.stringify(await res.json())).toContain('FORBIDDEN');
+  }
   await context.close();
 });

@@ -15,9 +15,6 @@ test('a workflow shows its nine agents as a timeline and its events; an event op
   await expect(page.locator('#summary').getByRole('progressbar', { name: 'Agents completed' })).toHaveAttribute('aria-valuetext', '9 of 9 agents');
   const events = page.getByRole('table', { name: 'Workflow events' });
   await expect(events.getByRole('link', { name: 'workflow.completed' })).toBeVisible();
-  // Replay arrives in the next step: present, disabled, saying so.
-  await expect(page.getByRole('button', { name: 'Replay' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: 'Replay' })).toHaveAccessibleDescription('Replay is available in the next step.');
   await saveScreen(page, testInfo, 'workflow-detail');
 
   // Re-run explains how it differs from replay before anything is sent.
@@ -57,4 +54,34 @@ test('re-run starts a new workflow with the original inputs', async ({ page }) =
   await expect(page.getByRole('heading', { level: 1 })).not.toHaveText(workflowId);
   await expect(page.locator('#sync')).toContainText('E2E Rerun Client');
   await expect(page.locator('#summary').getByRole('progressbar', { name: 'Agents completed' })).toHaveAttribute('aria-valuetext', '9 of 9 agents', { timeout: 20_000 });
+});
+
+test('replay of a workflow: the dry run shows what would be re-run or skipped and why, options change it, and only then the operator confirms', async ({ page }, testInfo) => {
+  const { workflowId } = await completedForceSync(page.request, 'E2E Replay Client');
+  await page.goto(`/workflows/${workflowId}`);
+  await page.getByRole('button', { name: 'Replay' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Replay this workflow?' });
+  await expect(dialog).toContainText('Replay re-applies the events we already stored.');
+  const plan = dialog.getByRole('region', { name: 'Dry run result' });
+  // Everything was processed already: nothing to re-run, each skip has its reason, and confirming is not offered.
+  await expect(plan).toContainText('Dry run: 0 of 20 events would be re-run');
+  await expect(plan.getByRole('group', { name: 'Dry run counts' })).toContainText('20 already processed');
+  await expect(plan).toContainText('No problems found');
+  await expect(dialog.getByRole('button', { name: 'Replay', exact: true })).toBeDisabled();
+
+  await dialog.getByRole('checkbox', { name: 'Force reprocess' }).check();
+  await expect(plan).toContainText('Dry run: 20 of 20 events would be re-run');
+  await dialog.getByRole('spinbutton', { name: 'From offset' }).fill('10');
+  await expect(plan).toContainText('Dry run: 10 of 10 events would be re-run');
+  await expect(plan.getByRole('table', { name: 'Events in the dry run' }).getByRole('row')).toHaveCount(11);
+  await saveScreen(page, testInfo, 'workflow-replay-dry-run', { fullPage: false });
+
+  await dialog.getByRole('button', { name: 'Replay 10 events' }).click();
+  const done = page.getByRole('dialog', { name: 'Replay finished' });
+  const result = done.getByRole('region', { name: 'Replay result' });
+  await expect(result).toContainText('Replay completed');
+  await expect(result).toContainText('10 re-run, 0 failed again, 0 skipped. The workflow is Completed (20 events).');
+  await saveScreen(page, testInfo, 'workflow-replay-result', { fullPage: false });
+  await done.getByRole('button', { name: 'Done' }).click();
+  await expect(page.locator('#summary').getByRole('progressbar', { name: 'Agents completed' })).toHaveAttribute('aria-valuetext', '9 of 9 agents');
 });

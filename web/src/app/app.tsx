@@ -2,10 +2,13 @@ import { lazy, Suspense } from 'react';
 import { LoadingState, ErrorState } from '../components/states';
 import { useSession } from '../lib/session';
 import { AppProviders } from './providers';
-import { AppRoutes } from './routes';
+import { AppRoutes, preloadScreen } from './routes';
 import { Shell } from './shell/shell';
 
 const LoginPage = lazy(() => import('../features/auth/components/login-page').then((m) => ({ default: m.LoginPage })));
+
+// The screen being opened loads while the session is read, not after.
+preloadScreen(window.location.pathname);
 
 export function App() {
   return (

@@ -4,7 +4,7 @@ import { type ReactNode, useEffect, useId, useRef } from 'react';
  * A modal on the native <dialog>: focus moves in and is trapped, Escape
  * closes, focus returns to the opener, the page behind is inert.
  */
-export function Dialog({ open, onClose, title, children, footer, describedBy }: { open: boolean; onClose: () => void; title: string; children: ReactNode; footer?: ReactNode; describedBy?: string }) {
+export function Dialog({ open, onClose, title, children, footer, describedBy, wide = false }: { open: boolean; onClose: () => void; title: string; children: ReactNode; footer?: ReactNode; describedBy?: string; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -16,7 +16,7 @@ export function Dialog({ open, onClose, title, children, footer, describedBy }: 
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
       aria-describedby={describedBy}
       onClose={onClose}

@@ -53,17 +53,3 @@ export function Callout({ tone = 'info', title, children, role }: { tone?: 'info
     </div>
   );
 }
-
-/**
- * A screen whose server side is being built: says so plainly, with no
- * made-up numbers.
- */
-export function ComingNext({ title, children }: { title: string; children?: ReactNode }) {
-  return (
-    <div className="state state-coming" role="note" aria-label={title}>
-      <span className="badge badge-accent">Coming in the next step</span>
-      <p className="state-title">{title}</p>
-      {children && <div className="state-text">{children}</div>}
-    </div>
-  );
-}

@@ -9,6 +9,11 @@ describe('role permissions', () => {
     expect(can('operator', 'rerun')).toBe(true);
     expect(can('operator', 'replay')).toBe(true);
     expect(can('operator', 'manageUsers')).toBe(false);
+    expect(can('viewer', 'replay')).toBe(false);
+    expect(can('viewer', 'testConfiguration')).toBe(false);
+    expect(can('operator', 'testConfiguration')).toBe(true);
+    expect(can('operator', 'cleanup')).toBe(false);
+    expect(can('admin', 'cleanup')).toBe(true);
     expect(can('admin', 'manageUsers')).toBe(true);
     expect(can('admin', 'viewAudit')).toBe(true);
   });

@@ -1,13 +1,113 @@
+import { Badge, StatusBadge } from '../../../components/badge';
+import { Button } from '../../../components/button';
 import { PageHeader } from '../../../components/page-header';
-import { ComingNext } from '../../../components/states';
+import { RelativeTime } from '../../../components/relative-time';
+import { Segmented } from '../../../components/segmented';
+import { EmptyState } from '../../../components/states';
+import { type Column, DataTable } from '../../../components/table';
+import { useNow } from '../../../hooks/use-now';
+import { formatDateTime, formatDuration, formatNumber, formatPercent, humanize } from '../../../lib/format';
+import { ALERT_FILTERS, type AlertRow, useAlertFilter, useAlerts } from '../hooks/use-alerts';
+
+/** A rule's figure in its own unit (the rule stores it in `details.unit`). */
+function formatFigure(v: number | null, unit: unknown): string {
+  if (v === null) return '—';
+  if (unit === 'percent') return formatPercent(v);
+  if (unit === 'ms') return formatDuration(v);
+  return formatNumber(v);
+}
+
+function thresholdText(a: AlertRow): string {
+  const d = a.details ?? {};
+  const fires = typeof d.fires === 'string' ? `${d.fires} ` : '';
+  const resolve = typeof d.resolve_threshold === 'number' ? `; resolves at ${formatFigure(d.resolve_threshold, d.unit)}` : '';
+  return `${fires}${formatFigure(a.threshold, d.unit)}${resolve}`;
+}
+
+function Duration({ a }: { a: AlertRow }) {
+  const now = useNow();
+  const end = a.resolved_at ? Date.parse(a.resolved_at) : now;
+  const text = formatDuration(Math.max(0, end - Date.parse(a.fired_at)));
+  return a.resolved_at ? <>{text}</> : <span className="text-bad">{text}, ongoing</span>;
+}
+
+function When({ iso }: { iso: string | null }) {
+  if (!iso) return <span className="muted">—</span>;
+  return (
+    <div className="cell-stack">
+      <RelativeTime iso={iso} />
+      <span className="muted small">{formatDateTime(iso)}</span>
+    </div>
+  );
+}
+
+const columns: Column<AlertRow>[] = [
+  { key: 'status', header: 'Status', width: '100px', cell: (a) => <StatusBadge status={a.status === 'firing' ? 'failed' : 'completed'} label={a.status === 'firing' ? 'Firing' : 'Resolved'} /> },
+  { key: 'severity', header: 'Severity', width: '90px', cell: (a) => <Badge tone={a.severity === 'critical' ? 'bad' : 'warn'}>{a.severity}</Badge> },
+  {
+    key: 'rule',
+    header: 'Rule and message',
+    cell: (a) => (
+      <div className="cell-stack">
+        <span>
+          <strong>{humanize(a.rule)}</strong> <span className="mono muted small">{a.rule}</span>
+        </span>
+        <span className="small wrap">{a.message}</span>
+      </div>
+    ),
+  },
+  { key: 'value', header: 'Value', width: '90px', align: 'right', cell: (a) => <span className={a.status === 'firing' ? 'text-bad' : undefined}>{formatFigure(a.value, a.details?.unit)}</span> },
+  { key: 'threshold', header: 'Threshold', width: '150px', cell: (a) => <span className="small">{thresholdText(a)}</span> },
+  { key: 'fired', header: 'Fired', width: '165px', cell: (a) => <When iso={a.fired_at} /> },
+  { key: 'resolved', header: 'Resolved', width: '165px', cell: (a) => <When iso={a.resolved_at} /> },
+  { key: 'duration', header: 'Duration', width: '120px', align: 'right', cell: (a) => <Duration a={a} /> },
+];
 
 export function AlertsPage() {
+  const { status, setStatus } = useAlertFilter();
+  const q = useAlerts(status);
+  const firing = q.data?.firing_count;
   return (
     <>
-      <PageHeader title="Alerts" description="What is wrong now, and what was." />
-      <ComingNext title="Firing and resolved alerts">
-        Each alert with its rule, the value that fired it, the threshold, and when it fired and resolved. Firing alerts will also appear at the top of the Overview.
-      </ComingNext>
+      <PageHeader
+        title="Alerts"
+        description="The runbook’s alerting rules, judged every minute: what is firing now, and when each alert fired and resolved. Updated every 10 seconds."
+        meta={
+          firing !== undefined && (
+            <span className={firing > 0 ? 'text-bad' : 'muted'}>
+              {firing === 0 ? 'Nothing firing' : `${firing} firing`}
+            </span>
+          )
+        }
+      />
+      <div className="toolbar" role="search" aria-label="Filter alerts">
+        <Segmented label="Status" options={ALERT_FILTERS} value={status} onChange={setStatus} />
+        <span className="toolbar-spacer" />
+        {q.isFetching && <span className="spinner" role="status" aria-label="Refreshing" />}
+      </div>
+      <div className="card card-table">
+        <DataTable
+          label="Alerts"
+          columns={columns}
+          rows={q.data?.alerts}
+          rowKey={(a) => a.id}
+          isLoading={q.isPending}
+          error={q.error}
+          onRetry={() => void q.refetch()}
+          rowClassName={(a) => (a.status === 'firing' ? 'row-bad' : undefined)}
+          empty={
+            status === 'firing' ? (
+              <EmptyState title="No alerts firing" action={<Button onClick={() => setStatus('all')}>Show the history</Button>}>
+                Every rule is within its threshold (or has too little data to judge).
+              </EmptyState>
+            ) : status === 'resolved' ? (
+              <EmptyState title="No resolved alerts yet" />
+            ) : (
+              <EmptyState title="No alerts yet">Alerts appear here when a rule fires: force sync success rate, webhook silence, the database, sign-in failures, response time, backlog, signatures, timed-out workflows.</EmptyState>
+            )
+          }
+        />
+      </div>
     </>
   );
 }

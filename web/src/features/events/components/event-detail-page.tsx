@@ -1,6 +1,5 @@
 import { Link, useParams } from 'wouter';
 import { Badge, StatusBadge } from '../../../components/badge';
-import { UnavailableButton } from '../../../components/button';
 import { Card } from '../../../components/card';
 import { DescriptionList } from '../../../components/description-list';
 import { JsonViewer } from '../../../components/json-viewer';
@@ -11,6 +10,7 @@ import { isNotFound } from '../../../lib/api-error';
 import { formatBytes, formatDateTime, formatDuration } from '../../../lib/format';
 import { useCan } from '../../../lib/session';
 import { type EventDetail, useEvent } from '../hooks/use-event';
+import { ReplayEventButton } from './replay-event-dialog';
 
 const SCHEMES: Record<string, string> = { osa: 'OSA (X-OSA-Signature)', standard_webhooks: 'Standard Webhooks', opal_tool: 'Opal tool call (bearer token)' };
 
@@ -52,7 +52,7 @@ export function EventDetailPage() {
             </span>
           </>
         }
-        actions={canReplay && <UnavailableButton reason="Replay is available in the next step.">Replay</UnavailableButton>}
+        actions={canReplay && <ReplayEventButton e={e} />}
       />
       <FailureExplanation e={e} />
       <div className="grid grid-2">

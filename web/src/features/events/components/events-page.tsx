@@ -1,23 +1,31 @@
 import { type FormEvent, useState } from 'react';
 import { useLocation } from 'wouter';
 import { Button } from '../../../components/button';
-import { Card } from '../../../components/card';
-import { TextField } from '../../../components/field';
 import { PageHeader } from '../../../components/page-header';
-import { ComingNext } from '../../../components/states';
+import { SubNav } from '../../../components/sub-nav';
+import { EventLog } from './event-log';
+import { RefusedDeliveries } from './refused-deliveries';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function EventsPage() {
+  const [location] = useLocation();
+  const refused = location === '/events/refused';
   return (
     <>
-      <PageHeader title="Events" description="Every callback Opal sent, as stored, and the deliveries that were refused." />
-      <ComingNext title="The webhook event log">
-        Filters by status, type, workflow, agent, time range and payload text, failed events marked by kind, and refused deliveries (bad signatures and the like) in their own tab. Until then, open an event from a workflow’s event list, or by its id below.
-      </ComingNext>
-      <Card title="Open an event by id" id="open-event">
-        <OpenEventForm />
-      </Card>
+      <PageHeader
+        title="Events"
+        description="Every callback Opal sent, as stored, and the deliveries that were refused. Updated every 5 seconds."
+        actions={<OpenEventForm />}
+      />
+      <SubNav
+        label="Event views"
+        items={[
+          { href: '/events', label: 'Event log' },
+          { href: '/events/refused', label: 'Refused deliveries' },
+        ]}
+      />
+      {refused ? <RefusedDeliveries /> : <EventLog />}
     </>
   );
 }
@@ -31,15 +39,30 @@ function OpenEventForm() {
     e.preventDefault();
     const v = id.trim();
     if (!UUID.test(v)) {
-      setError('An event id is a UUID, like 0b6f…-…-…-…-…');
+      setError('An event id is a UUID');
       return;
     }
     navigate(`/events/${v}`);
   };
   return (
-    <form className="form-inline" onSubmit={submit} aria-label="Open an event by id">
-      <TextField label="Event id" value={id} onChange={(e) => (setId(e.target.value), setError(null))} error={error} placeholder="e.g. 3f1c2a8e-…" className="field-grow" />
-      <Button type="submit">Open event</Button>
+    <form className="toolbar" onSubmit={submit} aria-label="Open an event by id">
+      <input
+        className="input input-mid mono-input"
+        aria-label="Event id"
+        aria-invalid={error ? true : undefined}
+        title={error ?? undefined}
+        value={id}
+        onChange={(e) => (setId(e.target.value), setError(null))}
+        placeholder="Event id (UUID)"
+      />
+      <Button type="submit" size="sm">
+        Open event
+      </Button>
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
     </form>
   );
 }

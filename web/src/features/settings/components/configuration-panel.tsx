@@ -5,11 +5,16 @@ import { RelativeTime } from '../../../components/relative-time';
 import { Callout, ErrorState, LoadingState } from '../../../components/states';
 import { DataTable } from '../../../components/table';
 import { formatBytes, formatDuration, formatNumber, formatPercent, humanize } from '../../../lib/format';
+import { useCan } from '../../../lib/session';
 import { useConfiguration, useHealth, useReceiver } from '../hooks/use-settings-data';
+import { CleanupCard } from './cleanup-card';
+import { TestConfigurationCard } from './test-configuration-card';
 
 /** The runbook's environment validation (the same as GET /api/opal/sync), Opal and its circuit, the server and the receiver. */
 export function ConfigurationPanel() {
   const q = useConfiguration();
+  const canTest = useCan('testConfiguration');
+  const canCleanup = useCan('cleanup');
   if (!q.data) return q.isError ? <ErrorState error={q.error} onRetry={() => void q.refetch()} /> : <LoadingState rows={6} />;
   const c = q.data;
   const circuit = c.opal.circuit;
@@ -76,6 +81,8 @@ export function ConfigurationPanel() {
         <ServerCard driver={c.database.driver} />
         <ReceiverDetails />
       </div>
+      {canTest && <TestConfigurationCard />}
+      {canCleanup && <CleanupCard />}
     </>
   );
 }

@@ -6,6 +6,7 @@ import { useCan } from '../../../lib/session';
 import { AuditLogPanel } from './audit-log-panel';
 import { ConfigurationPanel } from './configuration-panel';
 import { ForceSyncPanel } from './force-sync-panel';
+import { ReplayHistoryPanel } from './replay-history-panel';
 import { UsersPanel } from './users-panel';
 
 export function SettingsPage() {
@@ -14,6 +15,7 @@ export function SettingsPage() {
   const items = [
     { href: '/settings', label: 'Configuration' },
     { href: '/settings/force-sync', label: 'Force sync' },
+    { href: '/settings/replays', label: 'Replays' },
     ...(isAdmin
       ? [
           { href: '/settings/users', label: 'Users' },
@@ -23,13 +25,14 @@ export function SettingsPage() {
   ];
   return (
     <>
-      <PageHeader title="Settings" description="Configuration checks, Opal and the circuit breaker, force sync, users and the audit log." />
+      <PageHeader title="Settings" description="Configuration checks, Opal and the circuit breaker, force sync, replay history, users and the audit log." />
       <SubNav label="Settings sections" items={items} />
       {tab === undefined && <ConfigurationPanel />}
       {tab === 'force-sync' && <ForceSyncPanel />}
+      {tab === 'replays' && <ReplayHistoryPanel />}
       {tab === 'users' && (isAdmin ? <UsersPanel /> : <AdminOnly what="Managing users" />)}
       {tab === 'audit' && (isAdmin ? <AuditLogPanel /> : <AdminOnly what="The audit log" />)}
-      {tab !== undefined && !['force-sync', 'users', 'audit'].includes(tab) && <EmptyState title="No such settings section" />}
+      {tab !== undefined && !['force-sync', 'replays', 'users', 'audit'].includes(tab) && <EmptyState title="No such settings section" />}
     </>
   );
 }

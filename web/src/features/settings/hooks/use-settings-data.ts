@@ -73,3 +73,23 @@ export function useAuditLog(filters: { action: string; cursor: string | undefine
     ),
   );
 }
+
+export type ConfigurationReport = RouterOutputs['diagnostics']['testConfiguration'];
+export type CleanupResult = RouterOutputs['diagnostics']['cleanup'];
+export type ReplayItem = RouterOutputs['replay']['list']['replays'][number];
+
+export function useTestConfiguration() {
+  const trpc = useTRPC();
+  return useMutation(trpc.diagnostics.testConfiguration.mutationOptions());
+}
+
+export function useCleanup() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(trpc.diagnostics.cleanup.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }));
+}
+
+export function useReplayHistory() {
+  const trpc = useTRPC();
+  return useQuery(trpc.replay.list.queryOptions({ limit: 100 }, { refetchInterval: 10_000 }));
+}

@@ -3,11 +3,11 @@ import { Link } from 'wouter';
 import { Button, ButtonLink } from '../../../components/button';
 import { Dialog } from '../../../components/dialog';
 import { DescriptionList } from '../../../components/description-list';
+import { REPLAY_VS_RERUN } from '../../../components/replay-note';
 import { Callout } from '../../../components/states';
 import { errorMessage } from '../../../lib/api-error';
 import { type WorkflowDetail, useRerunWorkflow } from '../hooks/use-workflows';
 
-const EXPLANATION = 'Re-run asks Opal to run strategy_workflow again with the original inputs (a new workflow); Replay re-applies the events we already stored.';
 
 /** Re-run: a new force sync with the original inputs, confirmed in a dialog that says how it differs from replay. */
 export function RerunButton({ workflowId, sync }: { workflowId: string; sync: WorkflowDetail['sync'] }) {
@@ -47,7 +47,7 @@ export function RerunButton({ workflowId, sync }: { workflowId: string; sync: Wo
         }
       >
         <p id="rerun-explanation" className="explain">
-          {EXPLANATION}
+          {REPLAY_VS_RERUN}
         </p>
         {sync && !result && (
           <DescriptionList

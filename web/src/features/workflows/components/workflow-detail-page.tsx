@@ -14,6 +14,7 @@ import { useCan } from '../../../lib/session';
 import { useWorkflow } from '../hooks/use-workflows';
 import { AgentTimeline } from './agent-timeline';
 import { RerunButton } from './rerun-dialog';
+import { ReplayWorkflowButton } from './replay-workflow-dialog';
 import { WorkflowEvents } from './workflow-events';
 
 const decode = (s: string) => {
@@ -30,6 +31,7 @@ export function WorkflowDetailPage() {
   const q = useWorkflow(workflowId);
   const error = useLastError(q);
   const canRerun = useCan('rerun');
+  const canReplay = useCan('replay');
   const crumbs = [{ label: 'Workflows', href: '/workflows' }, { label: workflowId }];
 
   if (!q.data && error) {
@@ -64,6 +66,7 @@ export function WorkflowDetailPage() {
         crumbs={crumbs}
         documentTitle={workflowId}
         title={<span className="mono">{workflowId}</span>}
+        description={(canRerun || canReplay) && 'Re-run asks Opal again (a new workflow, new callbacks); Replay re-applies the events already stored here (fixes our processing failures, never what Opal reported).'}
         meta={
           <>
             <StatusBadge status={status} />
@@ -79,7 +82,7 @@ export function WorkflowDetailPage() {
         actions={
           <>
             {canRerun && (d.can_rerun ? <RerunButton workflowId={workflowId} sync={d.sync} /> : <UnavailableButton reason="This workflow was not started by this server, so its original inputs are unknown. Start a new force sync instead.">Re-run</UnavailableButton>)}
-            {canRerun && <UnavailableButton reason="Replay is available in the next step.">Replay</UnavailableButton>}
+            {canReplay && <ReplayWorkflowButton workflowId={workflowId} />}
           </>
         }
       />

@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isNotFound } from '../../../lib/api-error';
 import { LIVE_POLL_MS, POLL_MS } from '../../../lib/query-client';
-import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
+import { type RouterInputs, type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import type { WorkflowStatusFilter } from './use-workflow-filters';
 
 export type WorkflowRow = RouterOutputs['workflows']['list']['workflows'][number];
@@ -41,6 +41,25 @@ export function useRerunWorkflow() {
   return useMutation(
     trpc.workflows.rerun.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() }),
+    }),
+  );
+}
+
+export type ReplayWorkflowInput = RouterInputs['replay']['workflow'];
+export type ReplayWorkflowResult = RouterOutputs['replay']['workflow'];
+
+/** Replay of a workflow's stored events, dry run or real; a real one refreshes the workflow. */
+export function useReplayWorkflow() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.replay.workflow.mutationOptions({
+      onSuccess: (r) => {
+        if (r.dry_run) return;
+        void queryClient.invalidateQueries({ queryKey: trpc.workflows.get.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.replay.list.queryKey() });
+      },
     }),
   );
 }

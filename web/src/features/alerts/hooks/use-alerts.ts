@@ -1,0 +1,30 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { ListAlertsInput } from '../../../../../server/contracts/alerts';
+import { useUrlParams } from '../../../hooks/use-url-params';
+import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
+
+export type AlertRow = RouterOutputs['alerts']['list']['alerts'][number];
+export type AlertStatusFilter = NonNullable<ListAlertsInput['status']>;
+
+/** The contract's status filter, checked by the compiler both ways (without shipping zod here). */
+export const ALERT_FILTERS = [
+  { value: 'all', label: 'All' },
+  { value: 'firing', label: 'Firing' },
+  { value: 'resolved', label: 'Resolved' },
+] as const satisfies readonly { value: AlertStatusFilter; label: string }[];
+type Missing = Exclude<AlertStatusFilter, (typeof ALERT_FILTERS)[number]['value']>;
+const _complete: [Missing] extends [never] ? true : Missing = true;
+
+const isFilter = (s: string): s is AlertStatusFilter => ALERT_FILTERS.some((f) => f.value === s);
+
+/** `?status=firing`: the list's filter, from and to the URL. */
+export function useAlertFilter() {
+  const { values, update } = useUrlParams(['status'] as const);
+  const status: AlertStatusFilter = isFilter(values.status) ? values.status : 'all';
+  return { status, setStatus: (s: AlertStatusFilter) => update({ status: s === 'all' ? null : s }) };
+}
+
+export function useAlerts(status: AlertStatusFilter) {
+  const trpc = useTRPC();
+  return useQuery(trpc.alerts.list.queryOptions({ status, limit: 200 }, { refetchInterval: 10_000, placeholderData: keepPreviousData }));
+}

@@ -1,0 +1,283 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
+import type { BulkReplayStatus } from '../../../../../server/contracts/replay';
+import { Badge, StatusBadge } from '../../../components/badge';
+import { Button } from '../../../components/button';
+import { Dialog } from '../../../components/dialog';
+import { ProcessingSummary, SkipReasons } from '../../../components/processing-summary';
+import { ReplayVsRerun } from '../../../components/replay-note';
+import { Segmented } from '../../../components/segmented';
+import { Callout, LoadingState } from '../../../components/states';
+import { DataTable } from '../../../components/table';
+import { errorMessage } from '../../../lib/api-error';
+import { formatNumber, humanize } from '../../../lib/format';
+import { fromLocalInput, toLocalInput } from '../../../lib/local-datetime';
+import { AGENTS, EVENT_TYPES, type EventFilters, resolveTimeRange } from '../hooks/use-event-filters';
+import { type BulkReplayInput, type BulkReplayResult, useBulkReplay } from '../hooks/use-events';
+
+/** The contract's selections, checked by the compiler both ways. */
+const STATES = [
+  { value: 'failed', label: 'Processing failures', title: 'Events this system failed to apply: what replay fixes' },
+  { value: 'unprocessed', label: 'Failures and pending', title: 'Also events not applied yet' },
+  { value: 'any', label: 'Any state', title: 'Every matching event, also those already processed (re-applied; nothing they report changes)' },
+] as const satisfies readonly { value: BulkReplayStatus; label: string; title: string }[];
+type MissingState = Exclude<BulkReplayStatus, (typeof STATES)[number]['value']>;
+const _states: [MissingState] extends [never] ? true : MissingState = true;
+
+const CAP = { default: 500, max: 5000 };
+
+interface Form {
+  status: BulkReplayStatus;
+  eventType: string;
+  agentId: string;
+  startDate: string;
+  endDate: string;
+  cap: number;
+}
+
+const toRequest = (f: Form, dryRun: boolean): BulkReplayInput => ({
+  filter: {
+    status: f.status,
+    ...(f.eventType ? { event_type: f.eventType as NonNullable<BulkReplayInput['filter']>['event_type'] } : {}),
+    ...(f.agentId.trim() ? { agent_id: f.agentId.trim() } : {}),
+    ...(f.startDate ? { start_date: f.startDate } : {}),
+    ...(f.endDate ? { end_date: f.endDate } : {}),
+  },
+  dry_run: dryRun,
+  max_events: f.cap,
+});
+
+/** Bulk replay of failed events by filter, starting from the log's own filters. */
+export function BulkReplayButton({ f }: { f: EventFilters }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button size="sm" onClick={() => setOpen(true)}>
+        Bulk replay…
+      </Button>
+      {open && <BulkReplayDialog f={f} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+/**
+ * Dry run first (it runs as the dialog opens): how many events match, how
+ * many the cap lets through, which workflows, a sample. Only a dry run of
+ * exactly these filters unlocks the confirmation; the result follows.
+ */
+function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void }) {
+  const [form, setForm] = useState<Form>(() => {
+    const range = resolveTimeRange(f, Date.now());
+    return { status: 'failed', eventType: f.eventType, agentId: f.agentId, startDate: range.start_date ?? '', endDate: range.end_date ?? '', cap: CAP.default };
+  });
+  const dry = useBulkReplay();
+  const run = useBulkReplay();
+  const [dryKey, setDryKey] = useState<string | null>(null);
+  const key = JSON.stringify(toRequest(form, true));
+  const dryRun = () => {
+    setDryKey(key);
+    dry.mutate(toRequest(form, true));
+  };
+  // The first dry run starts with the dialog (once, also under StrictMode's double effects).
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    dryRun();
+  }, []);
+  const plan = dry.data && dryKey === key ? dry.data : null;
+  const stale = Boolean(dry.data) && dryKey !== key;
+  const result = run.data;
+  const set = (patch: Partial<Form>) => setForm((p) => ({ ...p, ...patch }));
+  const ignored = [f.workflowId && 'workflow', f.q && 'payload search', f.status === 'success' && 'status'].filter(Boolean) as string[];
+
+  return (
+    <Dialog
+      open
+      wide
+      onClose={onClose}
+      title={result ? 'Bulk replay finished' : 'Bulk replay'}
+      describedBy="bulk-replay-explanation"
+      footer={
+        result ? (
+          <Button variant="primary" onClick={onClose}>
+            Done
+          </Button>
+        ) : (
+          <>
+            <Button onClick={onClose}>Cancel</Button>
+            <Button onClick={dryRun} busy={dry.isPending} variant={stale ? 'primary' : 'secondary'}>
+              {dry.data ? 'Dry run again' : 'Dry run'}
+            </Button>
+            <Button variant="primary" disabled={!plan || plan.events_selected === 0 || dry.isPending} busy={run.isPending} onClick={() => plan && run.mutate(toRequest(form, false))}>
+              {plan && plan.events_selected > 0 ? `Replay ${formatNumber(plan.events_selected)} ${plan.events_selected === 1 ? 'event' : 'events'}` : 'Replay'}
+            </Button>
+          </>
+        )
+      }
+    >
+      <ReplayVsRerun id="bulk-replay-explanation" />
+      {!result && (
+        <fieldset className="form replay-form" disabled={run.isPending}>
+          <legend className="visually-hidden">Which events</legend>
+          <div className="field">
+            <span className="field-label" aria-hidden="true">
+              Processing state
+            </span>
+            <Segmented label="Processing state" options={STATES} value={form.status} onChange={(status) => set({ status })} />
+          </div>
+          <div className="form-row form-row-4">
+            <label className="field">
+              <span className="field-label">Event type</span>
+              <select className="input" value={form.eventType} onChange={(e) => set({ eventType: e.target.value })}>
+                <option value="">Any event type</option>
+                {EVENT_TYPES.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">Agent</span>
+              <input className="input" list="bulk-agents" value={form.agentId} onChange={(e) => set({ agentId: e.target.value })} placeholder="Any agent" />
+              <datalist id="bulk-agents">
+                {AGENTS.map((a) => (
+                  <option key={a} value={a} />
+                ))}
+              </datalist>
+            </label>
+            <label className="field">
+              <span className="field-label">Received from</span>
+              <input type="datetime-local" className="input" value={toLocalInput(form.startDate)} onChange={(e) => set({ startDate: fromLocalInput(e.target.value) ?? '' })} />
+            </label>
+            <label className="field">
+              <span className="field-label">Received until</span>
+              <input type="datetime-local" className="input" value={toLocalInput(form.endDate)} onChange={(e) => set({ endDate: fromLocalInput(e.target.value) ?? '' })} />
+            </label>
+          </div>
+          <label className="field field-narrow">
+            <span className="field-label">Cap (at most)</span>
+            <input
+              type="number"
+              className="input"
+              min={1}
+              max={CAP.max}
+              value={form.cap}
+              onChange={(e) => set({ cap: Math.min(CAP.max, Math.max(1, Math.trunc(Number(e.target.value) || 1))) })}
+              aria-describedby="bulk-cap-hint"
+            />
+            <span className="field-hint" id="bulk-cap-hint">
+              The oldest matching events first; at most {formatNumber(CAP.max)}.
+            </span>
+          </label>
+          {ignored.length > 0 && (
+            <p className="muted small">
+              The log’s {ignored.join(' and ')} filter does not apply to bulk replay. To replay one workflow, use Replay on its page.
+            </p>
+          )}
+        </fieldset>
+      )}
+      {!result && <DryRunPlan plan={plan} busy={dry.isPending} error={dry.isError ? dry.error : null} stale={stale} status={form.status} />}
+      {run.isError && (
+        <Callout tone="bad" title="The replay did not run" role="alert">
+          {errorMessage(run.error)}
+        </Callout>
+      )}
+      {result && <BulkResult r={result} />}
+    </Dialog>
+  );
+}
+
+function DryRunPlan({ plan, busy, error, stale, status }: { plan: BulkReplayResult | null; busy: boolean; error: unknown; stale: boolean; status: BulkReplayStatus }) {
+  if (busy) return <LoadingState label="Dry run: counting what would be replayed…" />;
+  if (error)
+    return (
+      <Callout tone="bad" title="The dry run failed" role="alert">
+        {errorMessage(error)}
+      </Callout>
+    );
+  if (stale)
+    return (
+      <Callout tone="warn" title="The filters changed" role="status">
+        Run the dry run again to see what these filters would replay.
+      </Callout>
+    );
+  if (!plan) return null;
+  if (plan.events_matched === 0) {
+    return (
+      <Callout title="Dry run: nothing to replay" role="status">
+        No event matches these filters{status === 'failed' ? ' among processing failures' : ''}.{' '}
+        {status === 'failed' && 'Events that report a failure (Opal’s side) are not processing failures: replay cannot change them; re-run their workflows, or choose “Any state” to re-apply them anyway.'}
+      </Callout>
+    );
+  }
+  return (
+    <section className="replay-plan" aria-label="Dry run result">
+      <Callout tone="info" title={`Dry run: ${formatNumber(plan.events_selected)} ${plan.events_selected === 1 ? 'event' : 'events'} would be re-run`} role="status">
+        {formatNumber(plan.events_matched)} matched, in {formatNumber(plan.workflows_affected)} {plan.workflows_affected === 1 ? 'workflow' : 'workflows'}.
+        {plan.events_over_cap > 0 && (
+          <>
+            {' '}
+            <strong>{formatNumber(plan.events_over_cap)} over the cap</strong> of {formatNumber(plan.max_events)} would be left for a later run.
+          </>
+        )}{' '}
+        Nothing has changed yet.
+      </Callout>
+      <DataTable
+        label="Dry run sample"
+        rows={plan.sample}
+        rowKey={(s) => s.event_id}
+        columns={[
+          {
+            key: 'event',
+            header: 'Event',
+            cell: (s) => (
+              <Link href={`/events/${s.event_id}`} className="mono small">
+                {s.event_type}
+              </Link>
+            ),
+          },
+          { key: 'workflow', header: 'Workflow', cell: (s) => <span className="mono small">{s.workflow_id}</span> },
+          { key: 'agent', header: 'Agent', cell: (s) => <span className="small">{s.agent_id ? humanize(s.agent_id) : '—'}</span> },
+          {
+            key: 'state',
+            header: 'Now',
+            cell: (s) => (
+              <span className="badge-row">
+                <StatusBadge status={s.processing_status} />
+                {s.outcome === 'failure' && <Badge tone="warn">reports failure</Badge>}
+              </span>
+            ),
+          },
+        ]}
+      />
+      {plan.sample.length < plan.events_selected && <p className="muted small">The first {plan.sample.length} of {formatNumber(plan.events_selected)}.</p>}
+    </section>
+  );
+}
+
+function BulkResult({ r }: { r: BulkReplayResult }) {
+  const failed = r.processing_summary.failed_events > 0 || r.status === 'failed';
+  return (
+    <section className="replay-plan" aria-label="Replay result">
+      <Callout tone={failed ? 'bad' : 'ok'} title={failed ? 'Replay finished with failures' : 'Replay completed'} role="status">
+        {formatNumber(r.processing_summary.successful_events)} re-run successfully in {formatNumber(r.workflows_affected)} {r.workflows_affected === 1 ? 'workflow' : 'workflows'}. Skipped: <SkipReasons reasons={r.skip_reasons} />
+        {r.events_over_cap > 0 && <> {formatNumber(r.events_over_cap)} over the cap were left for another run.</>}
+      </Callout>
+      <ProcessingSummary summary={r.processing_summary} />
+      {r.workflows.some((w) => w.error || w.failed_events > 0) && (
+        <DataTable
+          label="Workflows with failures"
+          rows={r.workflows.filter((w) => w.error || w.failed_events > 0)}
+          rowKey={(w) => w.workflow_id}
+          columns={[
+            { key: 'wf', header: 'Workflow', cell: (w) => <Link href={`/workflows/${encodeURIComponent(w.workflow_id)}`} className="mono small">{w.workflow_id}</Link> },
+            { key: 'failed', header: 'Failed', align: 'right', cell: (w) => formatNumber(w.failed_events) },
+            { key: 'error', header: 'Error', cell: (w) => <span className="text-bad small">{w.error ?? '—'}</span> },
+          ]}
+        />
+      )}
+    </section>
+  );
+}

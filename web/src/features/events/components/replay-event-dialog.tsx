@@ -1,0 +1,129 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
+import { Badge, StatusBadge } from '../../../components/badge';
+import { Button } from '../../../components/button';
+import { DescriptionList } from '../../../components/description-list';
+import { Dialog } from '../../../components/dialog';
+import { ProcessingSummary } from '../../../components/processing-summary';
+import { ReplayVsRerun } from '../../../components/replay-note';
+import { Callout, LoadingState } from '../../../components/states';
+import { errorMessage } from '../../../lib/api-error';
+import type { EventDetail } from '../hooks/use-event';
+import { type BulkReplayInput, useBulkReplay } from '../hooks/use-events';
+
+const request = (eventId: string, dryRun: boolean): BulkReplayInput => ({ filter: { event_ids: [eventId], status: 'any' }, dry_run: dryRun });
+
+/** What replaying this event will and will not do, in its own case. */
+function expectation(e: EventDetail): { tone: 'info' | 'warn'; text: string } {
+  if (e.failure_kind === 'processing') return { tone: 'info', text: 'Its processing failed on our side: replay applies it again, which is what fixes this.' };
+  if (e.failure_kind === 'reported')
+    return { tone: 'warn', text: 'It reports a failure from Opal. Replay re-applies it, but it will still report that failure: to get a new outcome, re-run the workflow.' };
+  if (e.processing_status === 'pending') return { tone: 'info', text: 'It has not been applied yet: replay applies it now.' };
+  return { tone: 'info', text: 'It is already applied: replay rebuilds its workflow from the stored log, which changes nothing (replaying twice is the same as once).' };
+}
+
+/** Replay of one event: a dry run as the dialog opens, then the operator confirms, then the result. */
+export function ReplayEventButton({ e }: { e: EventDetail }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button variant="primary" onClick={() => setOpen(true)}>
+        Replay
+      </Button>
+      {open && <ReplayEventDialog e={e} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void }) {
+  const dry = useBulkReplay();
+  const run = useBulkReplay();
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    dry.mutate(request(e.event_id, true));
+  }, []);
+  const plan = dry.data;
+  const result = run.data;
+  const sample = plan?.sample[0];
+  const expect = expectation(e);
+  const failedAgain = result && (result.processing_summary.failed_events > 0 || result.status === 'failed');
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={result ? 'Event replayed' : 'Replay this event?'}
+      describedBy="replay-event-explanation"
+      footer={
+        result ? (
+          <Button variant="primary" onClick={onClose}>
+            Done
+          </Button>
+        ) : (
+          <>
+            <Button onClick={onClose}>Cancel</Button>
+            <Button variant="primary" disabled={!plan || plan.events_selected === 0} busy={run.isPending} onClick={() => run.mutate(request(e.event_id, false))}>
+              Confirm replay
+            </Button>
+          </>
+        )
+      }
+    >
+      <ReplayVsRerun id="replay-event-explanation" />
+      {!result && (
+        <>
+          {dry.isPending && <LoadingState label="Dry run…" />}
+          {dry.isError && (
+            <Callout tone="bad" title="The dry run failed" role="alert">
+              {errorMessage(dry.error)}
+            </Callout>
+          )}
+          {plan && sample && (
+            <section aria-label="Dry run result" className="replay-plan">
+              <Callout tone={expect.tone} title="Dry run: 1 event would be re-run" role="status">
+                {expect.text} Nothing has changed yet.
+              </Callout>
+              <DescriptionList
+                columns={2}
+                items={[
+                  { label: 'Event', value: <span className="mono">{sample.event_type}</span> },
+                  { label: 'Offset', value: <span className="mono">{sample.offset ?? '—'}</span> },
+                  { label: 'Processing now', value: <StatusBadge status={sample.processing_status} /> },
+                  { label: 'Reports', value: sample.outcome === 'failure' ? <Badge tone="warn">failure</Badge> : <StatusBadge status={sample.outcome} /> },
+                  { label: 'Workflow', value: <span className="mono small">{sample.workflow_id}</span> },
+                  { label: 'Processing error', value: sample.processing_error ?? '—' },
+                ]}
+              />
+            </section>
+          )}
+          {plan && !sample && (
+            <Callout tone="warn" title="Dry run: nothing to replay" role="status">
+              The event is no longer stored (retention may have removed it).
+            </Callout>
+          )}
+        </>
+      )}
+      {run.isError && (
+        <Callout tone="bad" title="The replay did not run" role="alert">
+          {errorMessage(run.error)}
+        </Callout>
+      )}
+      {result && (
+        <section aria-label="Replay result" className="replay-plan">
+          <Callout tone={failedAgain ? 'bad' : 'ok'} title={failedAgain ? 'Replay failed again' : 'Replay completed'} role="status">
+            {failedAgain
+              ? result.workflows[0]?.error ?? 'The event could not be applied; it stays failed with the reason.'
+              : e.failure_kind === 'reported'
+                ? 'The event was re-applied; it still reports the failure Opal sent. Re-run the workflow for a new outcome.'
+                : 'The event was re-applied and its workflow rebuilt.'}{' '}
+            <Link href={`/workflows/${encodeURIComponent(e.workflow_id ?? '')}`} onClick={onClose}>
+              Open the workflow
+            </Link>
+          </Callout>
+          <ProcessingSummary summary={result.processing_summary} />
+        </section>
+      )}
+    </Dialog>
+  );
+}
