@@ -16,6 +16,8 @@ describe.each(testDrivers)('request metrics middleware on %s', (driver) => {
     expect((await fetch(`${s.url}/api/opal/sync`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(415);
     expect((await fetch(`${s.url}/api/no-such-thing/${ids[0]}`)).status).toBe(404);
     expect((await fetch(`${s.url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${s.url}/trpc/session`)).status).toBe(200);
+    expect((await fetch(`${s.url}/trpc/session,system.health?batch=1&input=${encodeURIComponent('{}')}`)).status).toBeLessThan(500);
     // The answer is written before 'finish' fires: give the last one a moment.
     await new Promise((r) => setTimeout(r, 50));
     await s.ctx.telemetry.flush();
@@ -29,6 +31,8 @@ describe.each(testDrivers)('request metrics middleware on %s', (driver) => {
       'POST /api/opal/sync 415': 1,
       'GET unmatched 404': 1,
       'GET /api/health 200': 1,
+      'GET /trpc/session 200': 1,
+      'GET /trpc (batch) 200': 1,
     });
     expect(rows.every((r) => r.sumMs >= 0)).toBe(true);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();

@@ -7,7 +7,14 @@ import type { Telemetry } from '../domain/metrics/telemetry';
  * no route matched (404s, static files) are `unmatched`.
  */
 export function routeOf(req: Request): string {
+  // tRPC: one series per procedure (a bounded set); batched calls share one.
+  if (req.originalUrl.startsWith('/trpc/')) {
+    const procedures = req.originalUrl.slice('/trpc/'.length).split('?')[0]!;
+    return procedures.includes(',') ? '/trpc (batch)' : `/trpc/${procedures}`;
+  }
   const path: unknown = req.route?.path;
+  // The console's pages all answer through the single-page fallback.
+  if (path === '/{*splat}') return 'console';
   if (typeof path === 'string') return `${req.baseUrl}${path}` || '/';
   if (Array.isArray(path)) return `${req.baseUrl}${path.map(String).join('|')}`;
   return 'unmatched';
