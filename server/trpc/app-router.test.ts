@@ -57,6 +57,18 @@ describe.each(testDrivers)('tRPC router on %s', (driver) => {
     expect(await as(s, admin).diagnostics.cleanup({ retention_days: 30 })).toMatchObject({ retention_days: 30, deleted_events: 0 });
   });
 
+  it('serves metrics, alerts and replay (dry run first) through the same procedures the console calls', async () => {
+    const overview = await as(s, viewer).metrics.overview({ range: '1h' });
+    expect(overview.range).toBeDefined();
+    expect(overview.key_metrics).toBeDefined();
+    expect((await as(s, viewer).alerts.list({ status: 'all', limit: 10 })).alerts).toEqual(expect.any(Array));
+    await expect(as(s, viewer).replay.workflow({ workflow_id: workflowId, dry_run: true })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const dry = await as(s, operator).replay.workflow({ workflow_id: workflowId, dry_run: true });
+    expect(dry).toMatchObject({ status: 'dry_run', events_found: 1 });
+    const history = await as(s, viewer).replay.list({ limit: 5 });
+    expect(history.replays.map((r) => r.replay_id)).toContain(dry.replay_id);
+  });
+
   it('maps domain errors through the one table: unknown workflow → NOT_FOUND, bad input → BAD_REQUEST', async () => {
     await expect(as(s, viewer).workflows.get({ workflowId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(as(s, viewer).workflows.list({ limit: 0 } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
