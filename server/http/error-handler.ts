@@ -48,7 +48,7 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, next) => {
   }
   const known = toDomainError(err);
   if (known) {
-    // pino-http logs res.err with the request line: the cause stays in the log.
+    // The request logger writes res.err with the request line: the cause stays in the log.
     if (known.kind === 'Unavailable') (res as Response & { err?: unknown }).err = err;
     sendError(res, known);
     return;

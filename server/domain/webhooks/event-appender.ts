@@ -208,14 +208,20 @@ function buildInsertStatement(db: Db, rows: number) {
     .prepare(`append_webhook_events_${rows}`);
 }
 
+// Placeholder names per row index, built once: the hot path only fills values.
+const placeholderNames: string[][] = [];
+const namesFor = (i: number) => (placeholderNames[i] ??= COLUMNS.map((column) => `${column}_${i}`));
+
 function placeholderValues(rows: AppendRow[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  rows.forEach((row, i) => {
-    for (const column of COLUMNS) {
-      const v = row[column];
-      values[`${column}_${i}`] = v instanceof Date ? v.toISOString() : (v ?? null);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const names = namesFor(i);
+    for (let c = 0; c < COLUMNS.length; c++) {
+      const v = row[COLUMNS[c]!];
+      values[names[c]!] = v instanceof Date ? v.toISOString() : (v ?? null);
     }
-  });
+  }
   return values;
 }
 
