@@ -250,6 +250,8 @@ export type ConfigurationReport = z.infer<typeof configurationReportSchema>;
 export const cleanupResultSchema = z.object({
   deleted_events: z.number(),
   deleted_rejections: z.number(),
+  /** Metric rollups past retention (at least 32 days) and expired Idempotency-Key records. */
+  deleted_aggregates: z.number(),
   deleted_workflows: z.number(),
   /** Delete statements run, each bounded to CLEANUP_BATCH_SIZE rows. */
   batches: z.number(),

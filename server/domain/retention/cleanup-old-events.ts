@@ -1,6 +1,7 @@
 import { and, asc, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { CleanupResult } from '../../contracts/diagnostics';
-import { agentRuns, webhookEvents, webhookRejections, workflows } from '../../db/schema';
+import { agentRuns, hourlyRollups, httpRequestRollups, idempotencyKeys, webhookEvents, webhookRejections, workflows } from '../../db/schema';
+import { IDEMPOTENCY_TTL_MS } from '../idempotency/with-idempotency';
 import type { Ctx } from '../context';
 import { WORKFLOW_LOCK_SPACE } from '../workflows/rebuild-workflow-projection';
 
@@ -36,6 +37,7 @@ export async function cleanupOldEvents({ ctx, input }: { ctx: Ctx; input: Cleanu
   const result: CleanupResult = {
     deleted_events: 0,
     deleted_rejections: 0,
+    deleted_aggregates: 0,
     deleted_workflows: 0,
     batches: 0,
     retention_days: retentionDays,
@@ -55,6 +57,7 @@ export async function cleanupOldEvents({ ctx, input }: { ctx: Ctx; input: Cleanu
   try {
     await deleteFinishedWorkflows(ctx, cutoff, batchSize, result);
     await deleteOldRejections(ctx, cutoff, batchSize, result);
+    await deleteOldAggregates(ctx, retentionDays, result);
   } catch (e) {
     // What was committed before the failure stays deleted: the audit says how much.
     audit('failure', { error: e instanceof Error ? e.message.slice(0, 500) : String(e) });
@@ -158,4 +161,19 @@ async function deleteOldRejections(ctx: Ctx, cutoff: Date, batchSize: number, re
     result.deleted_rejections += deleted.length;
     if (deleted.length < batchSize) return;
   }
+}
+
+// The metrics job keeps 32 days of hourly rollups: older aggregates go, never younger ones.
+const ROLLUP_WINDOW_DAYS = 32;
+
+/** Metric aggregates past retention, and Idempotency-Key records past their 24 hours. */
+async function deleteOldAggregates(ctx: Ctx, retentionDays: number, result: CleanupResult): Promise<void> {
+  const cutoff = new Date(ctx.now() - Math.max(retentionDays, ROLLUP_WINDOW_DAYS) * DAY_MS);
+  const hours = await ctx.db.delete(hourlyRollups).where(lt(hourlyRollups.hour, cutoff)).returning({ h: hourlyRollups.hour });
+  const minutes = await ctx.db.delete(httpRequestRollups).where(lt(httpRequestRollups.minute, cutoff)).returning({ m: httpRequestRollups.minute });
+  const keys = await ctx.db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, new Date(ctx.now() - IDEMPOTENCY_TTL_MS)))
+    .returning({ k: idempotencyKeys.key });
+  result.deleted_aggregates += hours.length + minutes.length + keys.length;
 }
