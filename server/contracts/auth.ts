@@ -22,3 +22,10 @@ export const updateUserInputSchema = z.strictObject({
   disabled: z.boolean().optional(),
 });
 export type UpdateUserInput = z.infer<typeof updateUserInputSchema>;
+
+/** Settings → audit log. */
+export const listAuditLogInputSchema = z.strictObject({
+  action: z.string().trim().max(100).optional(),
+  limit: z.int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});

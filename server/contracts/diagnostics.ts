@@ -259,3 +259,12 @@ export const cleanupResultSchema = z.object({
   cutoff: z.string(),
 });
 export type CleanupResult = z.infer<typeof cleanupResultSchema>;
+
+/** The console's refused-deliveries tab. */
+export const listRejectionsInputSchema = z.strictObject({
+  reason: z.string().trim().max(64).optional(),
+  start_date: z.iso.datetime({ offset: true }).optional(),
+  end_date: z.iso.datetime({ offset: true }).optional(),
+  limit: z.int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});

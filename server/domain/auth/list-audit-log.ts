@@ -1,15 +1,10 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { listAuditLogInputSchema } from '../../contracts/auth';
 import { auditLog } from '../../db/schema';
 import type { Ctx } from '../context';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { parseInput } from '../shared/parse-input';
-
-export const listAuditLogInputSchema = z.strictObject({
-  action: z.string().trim().max(100).optional(),
-  limit: z.int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
-});
 
 /** The audit log for Settings, newest first. */
 export async function listAuditLog({ ctx, input }: { ctx: Ctx; input: z.input<typeof listAuditLogInputSchema> }) {

@@ -1,17 +1,10 @@
 import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { listRejectionsInputSchema } from '../../contracts/diagnostics';
 import { webhookRejections } from '../../db/schema';
 import type { Ctx } from '../context';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { parseInput } from '../shared/parse-input';
-
-export const listRejectionsInputSchema = z.strictObject({
-  reason: z.string().trim().max(64).optional(),
-  start_date: z.iso.datetime({ offset: true }).optional(),
-  end_date: z.iso.datetime({ offset: true }).optional(),
-  limit: z.int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
-});
 
 /**
  * Refused deliveries for the console's own tab: reason, source, size and body
