@@ -112,12 +112,12 @@ describe.each(testDrivers)('retention cleanup on %s', (driver) => {
     const [left] = await s.ctx.db.select({ n: count() }).from(webhookRejections).where(and(eq(webhookRejections.reason, 'invalid_signature')));
     expect(left!.n).toBe(1);
   });
-  it('prunes metric aggregates past retention (never inside the 32-day rollup window) and expired Idempotency-Key records', async () => {
+  it('prunes metric aggregates past retention (never inside the rollup window) and expired Idempotency-Key records', async () => {
     const hour = (daysAgo: number) => new Date(Math.floor((NOW - daysAgo * DAY) / 3_600_000) * 3_600_000);
     const computedAt = new Date(NOW);
     await s.ctx.db.insert(hourlyRollups).values([
       { hour: hour(40), series: 'test_series', dimension: '', total: 1, failures: 0, sumMs: 1, histogram: {}, computedAt },
-      { hour: hour(31), series: 'test_series', dimension: '', total: 1, failures: 0, sumMs: 1, histogram: {}, computedAt },
+      { hour: hour(32), series: 'test_series', dimension: '', total: 1, failures: 0, sumMs: 1, histogram: {}, computedAt },
     ]);
     await s.ctx.db.insert(httpRequestRollups).values([
       { minute: hour(40), route: '/test', status: 200, count: 1, sumMs: 1 },
@@ -130,7 +130,7 @@ describe.each(testDrivers)('retention cleanup on %s', (driver) => {
     const r = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 7, actor: 'test', trigger: 'request' } });
     expect(r.deleted_aggregates).toBeGreaterThanOrEqual(3);
     const rollups = await s.ctx.db.select({ hour: hourlyRollups.hour }).from(hourlyRollups).where(eq(hourlyRollups.series, 'test_series'));
-    expect(rollups.map((x) => x.hour.getTime())).toEqual([hour(31).getTime()]);
+    expect(rollups.map((x) => x.hour.getTime())).toEqual([hour(32).getTime()]);
     expect((await s.ctx.db.select({ n: count() }).from(httpRequestRollups).where(eq(httpRequestRollups.route, '/test')))[0]!.n).toBe(1);
     expect((await s.ctx.db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.scope, 'test'))).map((k) => k.key)).toEqual(['fresh']);
   });

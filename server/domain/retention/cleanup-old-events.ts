@@ -163,8 +163,9 @@ async function deleteOldRejections(ctx: Ctx, cutoff: Date, batchSize: number, re
   }
 }
 
-// The metrics job keeps 32 days of hourly rollups: older aggregates go, never younger ones.
-const ROLLUP_WINDOW_DAYS = 32;
+// The metrics job keeps 32 days of hourly rollups; a day of margin so that
+// cleanup never deletes an hour the job would roll again.
+const ROLLUP_WINDOW_DAYS = 33;
 
 /** Metric aggregates past retention, and Idempotency-Key records past their 24 hours. */
 async function deleteOldAggregates(ctx: Ctx, retentionDays: number, result: CleanupResult): Promise<void> {

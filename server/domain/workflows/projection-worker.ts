@@ -61,11 +61,16 @@ export class ProjectionWorker {
     });
   }
 
-  /** Processes until nothing is pending (tests, shutdown). */
+  /**
+   * Processes until nothing is pending (tests, shutdown). A drain that finds
+   * nothing may only mean the timed worker holds the rest (SKIP LOCKED), so
+   * it also waits for that run to end.
+   */
   async runUntilIdle(): Promise<void> {
-    await this.running;
-    while ((await this.drainOnce()) > 0) {
-      // keep going
+    for (;;) {
+      await this.running;
+      const claimed = await this.drainOnce();
+      if (claimed === 0 && !this.running) return;
     }
   }
 
