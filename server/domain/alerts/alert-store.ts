@@ -99,3 +99,20 @@ export async function resolveFiring(
 export function asObject(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
+
+/** The columns an alert is shown and notified with: one explicit select for every reader. */
+export const alertColumns = {
+  id: alerts.id,
+  rule: alerts.rule,
+  severity: alerts.severity,
+  status: alerts.status,
+  message: alerts.message,
+  value: alerts.value,
+  threshold: alerts.threshold,
+  details: alerts.details,
+  firedAt: alerts.firedAt,
+  resolvedAt: alerts.resolvedAt,
+  lastEvaluatedAt: alerts.lastEvaluatedAt,
+  firingNotifiedAt: alerts.firingNotifiedAt,
+  resolvedNotifiedAt: alerts.resolvedNotifiedAt,
+};

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/database';
+import { alertColumns } from './alert-store';
 import { alerts, auditLog, syncRequests, webhookEvents, webhookRejections, workflows } from '../../db/schema';
 
 /** Test seeding for the alert rules: rows as the real writers store them, at chosen times. */
@@ -73,21 +74,7 @@ export async function seedAuthFailure(db: Db, when: Date, count?: number): Promi
 
 export async function alertRows(db: Db, rule?: string) {
   return db
-    .select({
-      id: alerts.id,
-      rule: alerts.rule,
-      severity: alerts.severity,
-      status: alerts.status,
-      message: alerts.message,
-      value: alerts.value,
-      threshold: alerts.threshold,
-      details: alerts.details,
-      firedAt: alerts.firedAt,
-      resolvedAt: alerts.resolvedAt,
-      lastEvaluatedAt: alerts.lastEvaluatedAt,
-      firingNotifiedAt: alerts.firingNotifiedAt,
-      resolvedNotifiedAt: alerts.resolvedNotifiedAt,
-    })
+    .select(alertColumns)
     .from(alerts)
     .where(rule ? eq(alerts.rule, rule) : undefined)
     .orderBy(asc(alerts.firedAt));

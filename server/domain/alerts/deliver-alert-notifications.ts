@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, isNull, or } from 'drizzle-orm';
 import { alerts } from '../../db/schema';
 import type { Ctx } from '../context';
-import { asObject } from './alert-store';
+import { alertColumns, asObject } from './alert-store';
 import { DEFAULT_NOTIFY_RETRY, postJsonWithRetries, type RetryPolicy } from './post-json-with-retries';
 import { type NotifiedAlert, slackMessage } from './slack-message';
 
@@ -34,20 +34,7 @@ export async function deliverAlertNotifications({
   const policy = { ...DEFAULT_NOTIFY_RETRY, ...input.retry };
   const cutoff = new Date(input.now.getTime() - (input.maxAgeMs ?? DEFAULT_MAX_AGE_MS));
   const due = await ctx.db
-    .select({
-      id: alerts.id,
-      rule: alerts.rule,
-      severity: alerts.severity,
-      status: alerts.status,
-      message: alerts.message,
-      value: alerts.value,
-      threshold: alerts.threshold,
-      details: alerts.details,
-      firedAt: alerts.firedAt,
-      resolvedAt: alerts.resolvedAt,
-      firingNotifiedAt: alerts.firingNotifiedAt,
-      resolvedNotifiedAt: alerts.resolvedNotifiedAt,
-    })
+    .select(alertColumns)
     .from(alerts)
     .where(
       or(

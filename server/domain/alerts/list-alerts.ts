@@ -3,28 +3,14 @@ import { type AlertView, type ListAlertsInput, type ListAlertsOutput, listAlerts
 import { alerts } from '../../db/schema';
 import type { Ctx } from '../context';
 import { parseInput } from '../shared/parse-input';
-import { asObject } from './alert-store';
+import { alertColumns, asObject } from './alert-store';
 
 /** The console's alert list: firing alerts first, then the most recent history. */
 export async function listAlerts({ ctx, input }: { ctx: Ctx; input: ListAlertsInput }): Promise<ListAlertsOutput> {
   const { status, limit } = parseInput(listAlertsInputSchema, input, 'The alert query');
   const [rows, [firing]] = await Promise.all([
     ctx.db
-      .select({
-        id: alerts.id,
-        rule: alerts.rule,
-        severity: alerts.severity,
-        status: alerts.status,
-        message: alerts.message,
-        value: alerts.value,
-        threshold: alerts.threshold,
-        details: alerts.details,
-        firedAt: alerts.firedAt,
-        resolvedAt: alerts.resolvedAt,
-        lastEvaluatedAt: alerts.lastEvaluatedAt,
-        firingNotifiedAt: alerts.firingNotifiedAt,
-        resolvedNotifiedAt: alerts.resolvedNotifiedAt,
-      })
+      .select(alertColumns)
       .from(alerts)
       .where(status === 'all' ? undefined : eq(alerts.status, status))
       .orderBy(sql`(${alerts.status} = 'firing') desc`, desc(alerts.firedAt), asc(alerts.id))
