@@ -4,6 +4,7 @@ import type { BulkReplayStatus } from '../../../../../server/contracts/replay';
 import { Badge, StatusBadge } from '../../../components/badge';
 import { Button } from '../../../components/button';
 import { Dialog } from '../../../components/dialog';
+import { DryRunFooter } from '../../../components/dry-run-footer';
 import { ProcessingSummary, SkipReasons } from '../../../components/processing-summary';
 import { ReplayVsRerun } from '../../../components/replay-note';
 import { Segmented } from '../../../components/segmented';
@@ -99,21 +100,14 @@ function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void
       title={result ? 'Bulk replay finished' : 'Bulk replay'}
       describedBy="bulk-replay-explanation"
       footer={
-        result ? (
-          <Button variant="primary" onClick={onClose}>
-            Done
+        <DryRunFooter done={Boolean(result)} onClose={onClose}>
+          <Button onClick={dryRun} busy={dry.isPending} variant={stale ? 'primary' : 'secondary'}>
+            {dry.data ? 'Dry run again' : 'Dry run'}
           </Button>
-        ) : (
-          <>
-            <Button onClick={onClose}>Cancel</Button>
-            <Button onClick={dryRun} busy={dry.isPending} variant={stale ? 'primary' : 'secondary'}>
-              {dry.data ? 'Dry run again' : 'Dry run'}
-            </Button>
-            <Button variant="primary" disabled={!plan || plan.events_selected === 0 || dry.isPending} busy={run.isPending} onClick={() => plan && run.mutate(toRequest(form, false))}>
-              {plan && plan.events_selected > 0 ? `Replay ${formatNumber(plan.events_selected)} ${plan.events_selected === 1 ? 'event' : 'events'}` : 'Replay'}
-            </Button>
-          </>
-        )
+          <Button variant="primary" disabled={!plan || plan.events_selected === 0 || dry.isPending} busy={run.isPending} onClick={() => plan && run.mutate(toRequest(form, false))}>
+            {plan && plan.events_selected > 0 ? `Replay ${formatNumber(plan.events_selected)} ${plan.events_selected === 1 ? 'event' : 'events'}` : 'Replay'}
+          </Button>
+        </DryRunFooter>
       }
     >
       <ReplayVsRerun id="bulk-replay-explanation" />

@@ -4,6 +4,7 @@ import { Badge, StatusBadge } from '../../../components/badge';
 import { Button } from '../../../components/button';
 import { DescriptionList } from '../../../components/description-list';
 import { Dialog } from '../../../components/dialog';
+import { DryRunFooter } from '../../../components/dry-run-footer';
 import { ProcessingSummary } from '../../../components/processing-summary';
 import { ReplayVsRerun } from '../../../components/replay-note';
 import { Callout, LoadingState } from '../../../components/states';
@@ -56,18 +57,11 @@ function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void
       title={result ? 'Event replayed' : 'Replay this event?'}
       describedBy="replay-event-explanation"
       footer={
-        result ? (
-          <Button variant="primary" onClick={onClose}>
-            Done
+        <DryRunFooter done={Boolean(result)} onClose={onClose}>
+          <Button variant="primary" disabled={!plan || plan.events_selected === 0} busy={run.isPending} onClick={() => run.mutate(request(e.event_id, false))}>
+            Confirm replay
           </Button>
-        ) : (
-          <>
-            <Button onClick={onClose}>Cancel</Button>
-            <Button variant="primary" disabled={!plan || plan.events_selected === 0} busy={run.isPending} onClick={() => run.mutate(request(e.event_id, false))}>
-              Confirm replay
-            </Button>
-          </>
-        )
+        </DryRunFooter>
       }
     >
       <ReplayVsRerun id="replay-event-explanation" />

@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import { Badge, StatusBadge } from '../../../components/badge';
 import { Button } from '../../../components/button';
 import { Dialog } from '../../../components/dialog';
+import { DryRunFooter } from '../../../components/dry-run-footer';
 import { ProcessingSummary, SkipReasons } from '../../../components/processing-summary';
 import { ReplayVsRerun } from '../../../components/replay-note';
 import { Stat } from '../../../components/card';
@@ -70,18 +71,11 @@ function ReplayWorkflowDialog({ workflowId, onClose }: { workflowId: string; onC
       title={result ? 'Replay finished' : 'Replay this workflow?'}
       describedBy="replay-workflow-explanation"
       footer={
-        result ? (
-          <Button variant="primary" onClick={onClose}>
-            Done
+        <DryRunFooter done={Boolean(result)} onClose={onClose}>
+          <Button variant="primary" disabled={!plan || plan.events_to_rerun === 0 || dry.isPending} busy={run.isPending} onClick={() => run.mutate(toRequest(workflowId, options, false))}>
+            {plan && plan.events_to_rerun > 0 ? `Replay ${formatNumber(plan.events_to_rerun)} ${plan.events_to_rerun === 1 ? 'event' : 'events'}` : 'Replay'}
           </Button>
-        ) : (
-          <>
-            <Button onClick={onClose}>Cancel</Button>
-            <Button variant="primary" disabled={!plan || plan.events_to_rerun === 0 || dry.isPending} busy={run.isPending} onClick={() => run.mutate(toRequest(workflowId, options, false))}>
-              {plan && plan.events_to_rerun > 0 ? `Replay ${formatNumber(plan.events_to_rerun)} ${plan.events_to_rerun === 1 ? 'event' : 'events'}` : 'Replay'}
-            </Button>
-          </>
-        )
+        </DryRunFooter>
       }
     >
       <ReplayVsRerun id="replay-workflow-explanation" />
