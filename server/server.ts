@@ -77,7 +77,7 @@ export async function startServer(opts: {
     startedAt: now(),
     version,
     verifier: createSignatureVerifier(config.webhook.secrets),
-    appender: new EventAppender(database.db, { onStored: () => projections.notify() }),
+    appender: new EventAppender(database, { onStored: () => projections.notify() }),
     rejections: new RejectionRecorder(database.db, logger, now),
     projections,
     apiKeys: createApiKeyAuthenticator(config.apiKeys),
@@ -118,11 +118,17 @@ export async function startServer(opts: {
         // The simulator posts to this server: stop it before the server stops listening.
         await ctx.opal.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Node keeps serving new requests on open keep-alive connections after close(), answering
+        // "keep-alive", until the forced close below cuts one mid-request: tell those senders to
+        // reconnect elsewhere, and close each connection as soon as it falls idle.
+        server.prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
         server.closeIdleConnections();
+        const idle = setInterval(() => server.closeIdleConnections(), 100).unref();
         // In-flight requests get a bounded time to finish; keep-alive sockets are then closed.
         const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
         await stopped;
         clearTimeout(force);
+        clearInterval(idle);
         await ctx.appender.drain();
         await ctx.projections.stop();
         await ctx.scheduler.stop();

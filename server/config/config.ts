@@ -36,6 +36,8 @@ export interface Config {
     /** undefined → the tool endpoint is open (development only). */
     toolToken: string | undefined;
     workflowTimeoutMin: number;
+    /** How long the circuit stays open before a probe call (not an environment variable: tests shorten it). */
+    circuitResetMs: number;
     simulator: { delayMs: number; failureRate: number; seed: number | undefined };
   };
   webhook: { secrets: string[]; maxBytes: number; rateLimitPerMin: number };
@@ -138,6 +140,7 @@ export function loadConfig(
       timeoutMs: values.OPAL_TIMEOUT_MS,
       toolToken: values.OPAL_TOOL_TOKEN,
       workflowTimeoutMin: values.OPAL_WORKFLOW_TIMEOUT_MIN,
+      circuitResetMs: 30_000,
       simulator: {
         delayMs: values.OPAL_SIMULATOR_DELAY_MS,
         failureRate: values.OPAL_SIMULATOR_FAILURE_RATE,

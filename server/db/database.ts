@@ -10,6 +10,13 @@ export interface Database {
   driver: DriverName;
   /** Whether hot queries may use named prepared statements. */
   prepare: boolean;
+  /**
+   * Runs one statement with positional parameters and returns its rows,
+   * below Drizzle: for the webhook append only, where Drizzle's per-call
+   * parameter mapping was a measured share of the hot path. Named prepared
+   * statements follow `prepare`.
+   */
+  run<Row extends Record<string, unknown>>(text: string, params: unknown[]): Promise<Row[]>;
   /** A cheap round trip; throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,7 +9,9 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { migrationsFolder } from '../paths';
 import type { Database, Db } from './database';
+import { initPgliteFolder } from './pglite-init';
 import { acquireDataDirLock } from './pglite-lock';
+import { withoutRollbackOnDeadConnection } from './postgres-transaction-guard';
 import * as schema from './schema';
 
 export type DatabaseTarget =
@@ -35,7 +37,7 @@ async function openPostgres(target: { url: string; prepare: boolean; maxConnecti
     onnotice: () => {},
     connection: { application_name: 'opal-force-sync' },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(withoutRollbackOnDeadConnection(client), { schema }) as unknown as Db;
   try {
     // Several processes may start at once: the advisory lock lets one migrate
     // while the others wait, then find nothing left to do.
@@ -58,6 +60,8 @@ async function openPostgres(target: { url: string; prepare: boolean; maxConnecti
     db,
     driver: 'postgres',
     prepare: target.prepare,
+    run: async <Row>(text: string, params: unknown[]) =>
+      (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: target.prepare })) as unknown as Row[],
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -73,6 +77,12 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     release = acquireDataDirLock(dataDir);
     const pgDir = join(dataDir, 'pglite');
     mkdirSync(pgDir, { recursive: true });
+    try {
+      await initPgliteFolder(pgDir);
+    } catch (e) {
+      release();
+      throw e;
+    }
     pg = new PGlite(pgDir);
   } else {
     pg = new PGlite();
@@ -85,6 +95,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       db,
       driver: 'pglite',
       prepare: true,
+      run: async <Row>(text: string, params: unknown[]) => (await pg.query<Row>(text, params)).rows,
       ping: async () => {
         await pg.query('select 1');
       },

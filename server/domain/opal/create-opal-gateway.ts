@@ -34,6 +34,7 @@ export function createOpalGateway(o: { config: Config; logger: Logger; selfUrl: 
     url: config.opal.webhookUrl ?? SIMULATOR_URL,
     authKey: config.opal.authKey,
     timeoutMs: config.opal.timeoutMs,
+    circuit: { resetTimeoutMs: config.opal.circuitResetMs },
     transport: simulator ? simulator.transport : fetchTransport(),
     logger,
   });
