@@ -37,8 +37,8 @@ const isoInstant = z
       if (!Number.isNaN(v.getTime())) return v;
     } else if (ISO_DATE.test(v) || ISO_DATE_TIME.test(v)) {
       const d = new Date(ISO_DATE.test(v) ? `${v}T00:00:00Z` : v);
-      // `2024-02-30` parses in some engines; the round trip catches it.
-      if (!Number.isNaN(d.getTime()) && (!ISO_DATE.test(v) || d.toISOString().startsWith(v))) return d;
+      // `2024-02-30` parses in some engines; the round trip catches it. PostgreSQL has no year 0.
+      if (!Number.isNaN(d.getTime()) && (!ISO_DATE.test(v) || d.toISOString().startsWith(v)) && d.getUTCFullYear() >= 1) return d;
     }
     c.addIssue({ code: 'custom', message: 'must be an ISO 8601 date or date-time with a time zone, e.g. 2024-01-15T00:00:00Z' });
     return z.NEVER;
@@ -89,7 +89,7 @@ export function decodeEventCursor(text: string): EventCursor | null {
   }
   const [receivedAt, id, ...rest] = plain.split('|');
   if (rest.length > 0 || !receivedAt || !id || !CURSOR_TIME.test(receivedAt) || !UUID.test(id)) return null;
-  if (Number.isNaN(Date.parse(receivedAt))) return null;
+  if (Number.isNaN(Date.parse(receivedAt)) || receivedAt.startsWith('0000')) return null;
   return { receivedAt, id: id.toLowerCase() };
 }
 
@@ -260,11 +260,14 @@ export const cleanupResultSchema = z.object({
 });
 export type CleanupResult = z.infer<typeof cleanupResultSchema>;
 
+// PostgreSQL has no year 0: such an instant would be a database error, not a 400.
+const inPostgresRange = (v: string) => new Date(v).getUTCFullYear() >= 1;
+
 /** The console's refused-deliveries tab. */
 export const listRejectionsInputSchema = z.strictObject({
   reason: z.string().trim().max(64).optional(),
-  start_date: z.iso.datetime({ offset: true }).optional(),
-  end_date: z.iso.datetime({ offset: true }).optional(),
+  start_date: z.iso.datetime({ offset: true }).refine(inPostgresRange, 'must not be before the year 1').optional(),
+  end_date: z.iso.datetime({ offset: true }).refine(inPostgresRange, 'must not be before the year 1').optional(),
   limit: z.int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });

@@ -17,7 +17,8 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 /** An instant: an ISO 8601 date-time with `Z` or an offset (text), or a Date (tRPC). */
 const instant = z.union([z.string(), z.date()]).transform((v, c) => {
   const d = v instanceof Date ? v : ISO_DATE_TIME.test(v) ? new Date(v) : undefined;
-  if (d && !Number.isNaN(d.getTime())) return d;
+  // PostgreSQL has no year 0.
+  if (d && !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1) return d;
   c.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time with a time zone, e.g. 2024-01-15T00:00:00Z' });
   return z.NEVER;
 });

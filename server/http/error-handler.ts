@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { isDatabaseUnavailable } from '../db/db-errors';
-import { DomainError, isDomainError, unavailable } from '../domain/errors';
+import { DomainError, forbidden, isDomainError, notFound, unavailable, validationError } from '../domain/errors';
 import { ERROR_MAP } from '../domain/error-map';
 
 /** Writes DESIGN.md's error shape: `{ success: false, error, message, correlation_id, details? }`. */
@@ -36,6 +36,13 @@ export function toDomainError(e: unknown): DomainError | undefined {
   if (isDomainError(e)) return e;
   const type = (e as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && BODY_ERRORS[type]) return BODY_ERRORS[type]();
+  const status = (e as { status?: unknown } | null)?.status;
+  // express.static under /assets (fallthrough: false) passes a missing file on as an error with status 404.
+  if (status === 404) return notFound('No such file.');
+  // The HTTP layer's own refusals: a path that is not valid percent-encoded UTF-8 (router, static files),
+  // a body whose Content-Encoding does not decode (zlib), a static path climbing out of its folder. Never a 500.
+  if (status === 400) return validationError('The request could not be decoded: its URL or body encoding is malformed.');
+  if (status === 403) return forbidden('This path is not allowed.');
   if (isDatabaseUnavailable(e)) return unavailable('The database is unavailable right now. Retry later.');
   return undefined;
 }

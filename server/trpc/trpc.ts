@@ -3,6 +3,7 @@ import type { Caller, Role } from '../domain/auth/caller';
 import type { Ctx } from '../domain/context';
 import { ERROR_MAP } from '../domain/error-map';
 import { isDomainError } from '../domain/errors';
+import { refuseUnstorable } from '../domain/shared/parse-input';
 
 export interface TrpcContext {
   ctx: Ctx;
@@ -30,9 +31,15 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Inputs are held to the same rule as REST bodies: nothing PostgreSQL cannot store gets past the parser. */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  refuseUnstorable(await getRawInput(), 'The input');
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(domainErrors).use(storableInput);
 
 /** A procedure for the given roles: 401 without a caller, 403 with another role. The UI only hides; this decides. */
 export function roleProcedure(roles: readonly Role[]) {

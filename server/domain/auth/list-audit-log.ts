@@ -12,7 +12,7 @@ export async function listAuditLog({ ctx, input }: { ctx: Ctx; input: z.input<ty
   const where: SQL[] = [];
   if (q.action) where.push(eq(auditLog.action, q.action));
   if (q.cursor) {
-    const c = decodeCursor(q.cursor);
+    const c = decodeCursor(q.cursor, 'cursor', { uuid: true });
     where.push(or(lt(auditLog.at, c.at), and(eq(auditLog.at, c.at), lt(auditLog.id, c.id)))!);
   }
   const rows = await ctx.db

@@ -27,9 +27,12 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserIn
   const [created] = await ctx.db
     .insert(users)
     .values({ id: randomUUID(), email: input.email, passwordHash: await hashPassword(input.password), role: input.role, createdAt: new Date(ctx.now()), createdBy: input.caller.name })
+    // Two creations of one e-mail at once both pass the check above; the unique index decides.
+    .onConflictDoNothing()
     .returning(userColumns);
+  if (!created) throw new DomainError('Conflict', 'User Exists', `A user with the e-mail ${input.email} already exists.`);
   ctx.audit.record({ actor: input.caller.name, action: 'user.create', outcome: 'success', target: input.email, details: { role: input.role } });
-  return view(created!);
+  return view(created);
 }
 
 /** Role changes and disabling; a disabled user's sessions end at once. */

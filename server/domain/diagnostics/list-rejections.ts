@@ -17,7 +17,7 @@ export async function listRejections({ ctx, input }: { ctx: Ctx; input: z.input<
   if (q.start_date) where.push(gte(webhookRejections.receivedAt, new Date(q.start_date)));
   if (q.end_date) where.push(lte(webhookRejections.receivedAt, new Date(q.end_date)));
   if (q.cursor) {
-    const c = decodeCursor(q.cursor);
+    const c = decodeCursor(q.cursor, 'cursor', { uuid: true });
     where.push(or(lt(webhookRejections.receivedAt, c.at), and(eq(webhookRejections.receivedAt, c.at), lt(webhookRejections.id, c.id)))!);
   }
   const rows = await ctx.db
