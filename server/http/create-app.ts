@@ -6,8 +6,10 @@ import type { Ctx } from '../domain/context';
 import { notFound } from '../domain/errors';
 import { webDistFolder } from '../paths';
 import { correlationId } from './correlation-id';
+import { corsPolicy } from './cors-policy';
 import { errorHandler, sendError } from './error-handler';
 import { requestLogger } from './request-logger';
+import { requireHttps } from './require-https';
 import { healthRoutes } from './routes/health-routes';
 import { requestMetrics } from './request-metrics';
 import { alertRoutes } from './routes/alert-routes';
@@ -36,12 +38,16 @@ export function createApp(ctx: Ctx): Express {
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: ctx.config.isProduction ? [] : null } },
     }),
   );
+  app.use(requireHttps(ctx));
+  app.use(corsPolicy(ctx));
 
+  // The webhook receiver first: it is the hot path, and every router before
+  // it is walked and matched on every delivery.
+  app.use(webhookRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(ctx));
   app.use(authRoutes(ctx));
   app.use('/trpc', ...trpcHandler(ctx));
-  app.use(webhookRoutes(ctx));
   app.use(forceSyncRoutes(ctx));
   app.use(orchestrationRoutes(ctx));
   app.use(opalToolRoutes(ctx));

@@ -3,9 +3,9 @@ import type { RequestHandler } from 'express';
 import { OPEN_CALLER } from '../domain/auth/caller';
 import { sessionCaller } from '../domain/auth/sessions';
 import type { Ctx } from '../domain/context';
-import { forbidden } from '../domain/errors';
 import { appRouter } from '../trpc/app-router';
 import type { TrpcContext } from '../trpc/trpc';
+import { crossSiteRefusal, isCrossSiteWrite } from './cross-site-write';
 import { sessionTokenOf } from './session-cookie';
 
 /**
@@ -13,20 +13,15 @@ import { sessionTokenOf } from './session-cookie';
  * session cookie; with no ADMIN_PASSWORD (development) the console is open.
  */
 export function trpcHandler(ctx: Ctx): RequestHandler[] {
-  // A cookie travels with cross-site requests the browser makes on its own;
-  // a state-changing call must come from this origin, as JSON.
+  const publicHost = new URL(ctx.config.baseUrl).host;
   const csrfGuard: RequestHandler = (req, _res, next) => {
-    if (req.method !== 'POST' || !sessionTokenOf(req)) return next();
-    const site = req.headers['sec-fetch-site'];
-    const origin = req.headers.origin;
-    const sameOrigin = site === undefined || site === 'same-origin' || site === 'none';
-    const originOk = origin === undefined || new URL(origin).host === req.headers.host;
-    const json = /^application\/json/i.test(req.headers['content-type'] ?? '');
-    if (sameOrigin && originOk && json) return next();
-    next(forbidden('Cross-site requests may not change anything.'));
+    if (req.method === 'POST' && sessionTokenOf(req) && isCrossSiteWrite(req, publicHost)) next(crossSiteRefusal());
+    else next();
   };
   const handler = createExpressMiddleware({
     router: appRouter,
+    // The REST routes' JSON limit: a larger body is a 413, not read whole.
+    maxBodySize: 100 * 1024,
     createContext: async ({ req, res }): Promise<TrpcContext> => {
       const correlationId = res.locals.correlationId as string;
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];

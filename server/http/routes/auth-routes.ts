@@ -8,11 +8,13 @@ import type { Ctx } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
 import { parseInput } from '../../domain/shared/parse-input';
 import { correlationIdOf } from '../authorize';
+import { crossSiteRefusal, isCrossSiteWrite } from '../cross-site-write';
 import { jsonBody } from '../json-body';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../session-cookie';
 
 export function authRoutes(ctx: Ctx): Router {
   const router = Router();
+  const publicHost = new URL(ctx.config.baseUrl).host;
 
   router.post(
     '/api/auth/login',
@@ -36,6 +38,8 @@ export function authRoutes(ctx: Ctx): Router {
 
   router.post('/api/auth/logout', async (req, res) => {
     const token = sessionTokenOf(req);
+    // Else any page could sign the operator out.
+    if (token && isCrossSiteWrite(req, publicHost)) throw crossSiteRefusal();
     if (token) await logout({ ctx, input: { token } });
     clearSessionCookie(ctx, res);
     res.json({ success: true });

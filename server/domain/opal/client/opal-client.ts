@@ -74,6 +74,15 @@ const CORRELATION_ID = /^[\x21-\x7e]{1,128}$/;
 const noopLogger: OpalLogger = { warn: () => {}, info: () => {} };
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+const opalUrlSecretPart = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return u.pathname === '/' && u.search === '' ? '' : `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+};
+
 type AttemptResult = { ok: true; answer: TriggerAnswer; status: number } | { ok: false; failure: AttemptFailure };
 
 /** Resolves or rejects with `work`, or rejects when `signal` aborts first (a transport that ignores the signal cannot hang us). */
@@ -86,12 +95,12 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function classify(status: number, headers: Record<string, string>, bodyText: string, authKey: string): AttemptResult {
+function classify(status: number, headers: Record<string, string>, bodyText: string, secrets: readonly string[]): AttemptResult {
   if (status >= 200 && status < 300) {
     const answer = parseTriggerAnswer(bodyText);
     return answer ? { ok: true, answer, status } : { ok: false, failure: { outcome: 'bad_response', opalStatus: status } };
   }
-  const opalMessage = opalErrorText(bodyText, authKey);
+  const opalMessage = opalErrorText(bodyText, secrets);
   const base = { opalStatus: status, ...(opalMessage !== undefined ? { opalMessage } : {}) };
   if (status === 429 || status === 503) {
     const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'), Date.now());
@@ -130,6 +139,9 @@ export function createOpalClient(o: OpalClientOptions): OpalClient {
     }
   })();
 
+  // What an error body must never echo: the key, and the webhook URL's path (Opal's webhook URL carries its credential there).
+  const secrets = [o.authKey, opalUrlSecretPart(o.url)];
+
   let openedAtMs: number | null = null;
   let probeEndsAtMs: number | null = null;
 
@@ -149,7 +161,7 @@ export function createOpalClient(o: OpalClientOptions): OpalClient {
         signal: controller.signal,
       };
       const res = await untilAborted(Promise.resolve().then(() => o.transport(req)), controller.signal);
-      return classify(res.status, res.headers, res.bodyText, o.authKey);
+      return classify(res.status, res.headers, res.bodyText, secrets);
     } catch (e) {
       if (e instanceof OpalConnectError) return { ok: false, failure: { outcome: 'connect_failed', causeCode: e.code ?? 'connect_failed' } };
       if (controller.signal.aborted) return { ok: false, failure: { outcome: 'timeout_after_send', timeoutMs } };

@@ -42,6 +42,14 @@ describe('opalErrorText', () => {
     expect(opalErrorText('{"error":"bad"}', 'k')).toBe('bad');
     expect(opalErrorText(JSON.stringify({ message: 'x'.repeat(500) }), 'k')!.length).toBe(201);
   });
+  it('masks an echo cut short, and each of several secrets, but leaves short coincidences alone', () => {
+    const key = 'opal-key-0123456789abcdef';
+    expect(opalErrorText(JSON.stringify({ message: `Token 0123456789abc… is not valid` }), key)).toBe('Token [redacted]… is not valid');
+    expect(opalErrorText(JSON.stringify({ message: `no workflow at /hooks/s3cr3t-path for opal-key-0123` }), [key, '/hooks/s3cr3t-path'])).toBe(
+      'no workflow at [redacted] for [redacted]',
+    );
+    expect(opalErrorText(JSON.stringify({ message: 'opal-ke is wrong: 0123456' }), key)).toBe('opal-ke is wrong: 0123456');
+  });
   it('gives nothing for non-JSON bodies', () => {
     expect(opalErrorText('<html>error sekret</html>', 'sekret')).toBeUndefined();
     expect(opalErrorText('{"status":1}', 'k')).toBeUndefined();

@@ -54,10 +54,10 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 
 /**
  * A short text from Opal's error body (`message`, `error`, `detail` of a JSON
- * object), at most 200 characters, with `secret` masked: enough for an
+ * object), at most 200 characters, with `secrets` masked: enough for an
  * operator, never an echoed credential or an HTML page.
  */
-export function opalErrorText(bodyText: string, secret: string): string | undefined {
+export function opalErrorText(bodyText: string, secrets: string | readonly string[]): string | undefined {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -69,6 +69,32 @@ export function opalErrorText(bodyText: string, secret: string): string | undefi
   const nested = o.error !== null && typeof o.error === 'object' ? (o.error as Record<string, unknown>).message : undefined;
   const text = [o.message, nested, o.error, o.detail, o.error_description].find((v): v is string => typeof v === 'string' && v.trim() !== '');
   if (text === undefined) return undefined;
-  const masked = secret.length > 0 ? text.split(secret).join('[redacted]') : text;
+  const masked = maskSecrets(text.slice(0, 2000), typeof secrets === 'string' ? [secrets] : secrets);
   return masked.length > 200 ? `${masked.slice(0, 200)}…` : masked;
+}
+
+// An echo is often cut short ("Token abcd1234efgh… is not valid"): a run this long copied from a secret is masked too.
+const MIN_ECHO = 8;
+
+/** Every occurrence of a secret, and every run of MIN_ECHO+ characters taken from one, becomes `[redacted]`. */
+function maskSecrets(text: string, secrets: readonly string[]): string {
+  const hidden = new Uint8Array(text.length);
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) hidden.fill(1, at, at + secret.length);
+    if (secret.length < MIN_ECHO) continue;
+    const pieces = new Set<string>();
+    for (let i = 0; i + MIN_ECHO <= secret.length; i++) pieces.add(secret.slice(i, i + MIN_ECHO));
+    for (let i = 0; i + MIN_ECHO <= text.length; i++) if (pieces.has(text.slice(i, i + MIN_ECHO))) hidden.fill(1, i, i + MIN_ECHO);
+  }
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    if (hidden[i] === 0) {
+      out += text[i++];
+      continue;
+    }
+    while (i < text.length && hidden[i] === 1) i++;
+    out += '[redacted]';
+  }
+  return out;
 }
