@@ -30,7 +30,7 @@ describe.each(testDrivers)('EventAppender on %s', (driver) => {
   let flushes = 0;
   beforeAll(async () => {
     t = await openTestDatabase(driver);
-    appender = new EventAppender(t.database.db, { onStored: () => flushes++ });
+    appender = new EventAppender(t.database, { onStored: () => flushes++ });
   });
   afterAll(() => t?.dispose());
   const stored = async (workflowId: string) =>
@@ -76,3 +76,4 @@ describe.each(testDrivers)('EventAppender on %s', (driver) => {
     expect(await stored(wf)).toBe(6);
   });
 });
+

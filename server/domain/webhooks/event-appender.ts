@@ -1,5 +1,5 @@
-import { inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/database';
+import { type DriverValueEncoder, inArray, is, Param, Placeholder, sql } from 'drizzle-orm';
+import type { Database, Db } from '../../db/database';
 import { dataExceptionMessage, isDatabaseUnavailable, withDeadline } from '../../db/db-errors';
 import { webhookEvents } from '../../db/schema';
 import { DomainError, unavailable, validationError } from '../errors';
@@ -41,10 +41,10 @@ export class EventAppender {
   private scheduled = false;
   private readonly maxBatch: number;
   private readonly deadlineMs: number;
-  private readonly statements = new Map<number, ReturnType<typeof buildInsertStatement>>();
+  private readonly statements = new Map<number, InsertStatement>();
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly opts: EventAppenderOptions = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 256;
@@ -106,13 +106,16 @@ export class EventAppender {
   }
 
   /**
-   * One prepared statement per batch size, built on first use: the hot path
-   * neither rebuilds the SQL nor pays PostgreSQL's parse and plan per flush.
+   * One statement per batch size, built by Drizzle on first use and then run
+   * below it with positional parameters: the hot path neither rebuilds the
+   * SQL nor pays PostgreSQL's parse and plan per flush (named prepared
+   * statements), nor Drizzle's per-call parameter mapping (measured: 50 →
+   * 32 µs of CPU per row).
    */
-  private insertStatement(rows: number) {
+  private insertStatement(rows: number): InsertStatement {
     let statement = this.statements.get(rows);
     if (!statement) {
-      statement = buildInsertStatement(this.db, rows);
+      statement = buildInsertStatement(this.database.db, rows);
       this.statements.set(rows, statement);
     }
     return statement;
@@ -128,13 +131,14 @@ export class EventAppender {
       else byKey.set(w.row.dedupKey, [w]);
     }
     const firsts = [...byKey.values()].map((ws) => ws[0]!.row);
-    const inserted = await this.insertStatement(firsts.length).execute(placeholderValues(firsts));
+    const statement = this.insertStatement(firsts.length);
+    const inserted = await this.database.run<{ dedup_key: string }>(statement.text, parameterValues(statement, firsts));
 
-    const storedKeys = new Set(inserted.map((r) => r.dedupKey));
+    const storedKeys = new Set(inserted.map((r) => r.dedup_key));
     const missing = firsts.filter((r) => !storedKeys.has(r.dedupKey)).map((r) => r.dedupKey);
     const existing = new Map<string, string>();
     if (missing.length > 0) {
-      const rows = await this.db
+      const rows = await this.database.db
         .select({ id: webhookEvents.id, dedupKey: webhookEvents.dedupKey })
         .from(webhookEvents)
         .where(inArray(webhookEvents.dedupKey, missing));
@@ -154,28 +158,11 @@ export class EventAppender {
   }
 }
 
-const COLUMNS = [
-  'id',
-  'dedupKey',
-  'workflowId',
-  'eventType',
-  'agentId',
-  'eventOffset',
-  'sourceEventId',
-  'payloadText',
-  'payloadSize',
-  'signatureScheme',
-  'eventTimestamp',
-  'receivedAt',
-  'outcome',
-  'outcomeError',
-  'knownAgent',
-  'correlationId',
-  'sourceIp',
-] as const satisfies readonly (keyof AppendRow)[];
+/** A placeholder is named `<column>_<row index>`: the statement's parameters map back to rows by name. */
+type Column = keyof AppendRow;
 
 function rowOfPlaceholders(i: number) {
-  const p = (column: (typeof COLUMNS)[number]) => sql.placeholder(`${column}_${i}`);
+  const p = (column: Column) => sql.placeholder(`${column}_${i}`);
   return {
     id: p('id'),
     dedupKey: p('dedupKey'),
@@ -199,28 +186,39 @@ function rowOfPlaceholders(i: number) {
   };
 }
 
-function buildInsertStatement(db: Db, rows: number) {
-  return db
+interface InsertStatement {
+  text: string;
+  /** For each positional parameter: the row index and the column it takes. */
+  slots: { row: number; column: Column; encoder: DriverValueEncoder<unknown, unknown> | undefined }[];
+}
+
+function buildInsertStatement(db: Db, rows: number): InsertStatement {
+  const query = db
     .insert(webhookEvents)
     .values(Array.from({ length: rows }, (_, i) => rowOfPlaceholders(i)))
     .onConflictDoNothing({ target: webhookEvents.dedupKey })
-    .returning({ id: webhookEvents.id, dedupKey: webhookEvents.dedupKey })
-    .prepare(`append_webhook_events_${rows}`);
+    .returning({ dedupKey: webhookEvents.dedupKey })
+    .toSQL();
+  const slots = query.params.map((param) => {
+    // A column's value comes wrapped with the column's encoder; a value inside sql`` comes bare.
+    const wrapped = is(param, Param) ? param : undefined;
+    const p = wrapped ? wrapped.value : param;
+    if (!is(p, Placeholder)) throw new Error('The append statement has a parameter that is not a placeholder.');
+    const cut = p.name.lastIndexOf('_');
+    const column = p.name.slice(0, cut) as Column;
+    return { row: Number(p.name.slice(cut + 1)), column, encoder: wrapped?.encoder };
+  });
+  return { text: query.sql, slots };
 }
 
-// Placeholder names per row index, built once: the hot path only fills values.
-const placeholderNames: string[][] = [];
-const namesFor = (i: number) => (placeholderNames[i] ??= COLUMNS.map((column) => `${column}_${i}`));
-
-function placeholderValues(rows: AppendRow[]): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const names = namesFor(i);
-    for (let c = 0; c < COLUMNS.length; c++) {
-      const v = row[COLUMNS[c]!];
-      values[names[c]!] = v instanceof Date ? v.toISOString() : (v ?? null);
-    }
+function parameterValues(statement: InsertStatement, rows: AppendRow[]): unknown[] {
+  const values = new Array<unknown>(statement.slots.length);
+  for (let k = 0; k < values.length; k++) {
+    const slot = statement.slots[k]!;
+    const v = rows[slot.row]![slot.column];
+    if (v === null || v === undefined) values[k] = null;
+    else if (v instanceof Date) values[k] = v.toISOString();
+    else values[k] = slot.encoder ? slot.encoder.mapToDriverValue(v) : v;
   }
   return values;
 }
