@@ -37,6 +37,9 @@ interface Row {
   note?: string;
 }
 
+// As `npm start` runs it: a larger young generation, fewer scavenges under bursts (measured: ~7 % more requests/s, +30 MB RSS).
+const SERVER_NODE_ARGS = ['--max-semi-space-size=32'];
+
 const serverEnv = (extra: Record<string, string>) => ({
   NODE_ENV: 'development',
   OSA_WEBHOOK_SHARED_SECRET: SECRET,
@@ -85,7 +88,7 @@ async function main() {
     const url = new URL(adminUrl);
     url.pathname = `/${dbName}`;
     try {
-      const server = await startChildServer({ script: join(root, 'dist/server/main.js'), env: serverEnv({ DATABASE_URL: url.toString() }), logFile, readyPath: '/api/health' });
+      const server = await startChildServer({ script: join(root, 'dist/server/main.js'), args: SERVER_NODE_ARGS, env: serverEnv({ DATABASE_URL: url.toString() }), logFile, readyPath: '/api/health' });
       const load = await measure(server, true, `${runId}p`);
       const rssMb = server.peakRssMb();
       await server.stop();
@@ -104,7 +107,7 @@ async function main() {
   // 2–3. Ingest on PGlite
   const dataDir = mkdtempSync(join(tmpdir(), 'opal-bench-'));
   try {
-    const server = await startChildServer({ script: join(root, 'dist/server/main.js'), env: serverEnv({ DATA_DIR: dataDir }), logFile, readyPath: '/api/health' });
+    const server = await startChildServer({ script: join(root, 'dist/server/main.js'), args: SERVER_NODE_ARGS, env: serverEnv({ DATA_DIR: dataDir }), logFile, readyPath: '/api/health' });
     const load = await measure(server, true, `${runId}g`);
     const rssMb = server.peakRssMb();
     await server.stop();
@@ -138,7 +141,7 @@ async function main() {
 }
 
 async function withServer(env: Record<string, string>, fn: (s: ChildServer) => Promise<string>): Promise<string> {
-  const server = await startChildServer({ script: join(root, 'dist/server/main.js'), env, logFile, readyPath: '/api/health' });
+  const server = await startChildServer({ script: join(root, 'dist/server/main.js'), args: SERVER_NODE_ARGS, env, logFile, readyPath: '/api/health' });
   try {
     return await fn(server);
   } finally {

@@ -11,6 +11,10 @@ import type { Logger } from 'pino';
  * hot path.
  */
 export function requestLogger(logger: Logger): RequestHandler {
+  // These lines hold only method, path, status, duration and the correlation
+  // id: nothing to redact, and the redaction pass over every line was ~2 % of
+  // the webhook hot path's CPU. A 5xx line carries an error: it stays redacted.
+  const plain = logger.child({}, { redact: [] });
   return (req, res, next) => {
     const started = performance.now();
     res.once('finish', () => {
@@ -24,8 +28,8 @@ export function requestLogger(logger: Logger): RequestHandler {
       };
       const msg = `${req.method} ${path} ${status}`;
       if (status >= 500) logger.error({ ...line, err: (res as Response & { err?: unknown }).err }, msg);
-      else if (status >= 400) logger.warn(line, msg);
-      else logger.info(line, msg);
+      else if (status >= 400) plain.warn(line, msg);
+      else plain.info(line, msg);
     });
     next();
   };
