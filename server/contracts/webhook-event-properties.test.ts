@@ -269,10 +269,24 @@ describe('dedupKeyOf', () => {
     fc.assert(
       fc.property(validEvent, identifier, (event, webhookId) => {
         expect(keyOf(event, webhookId)).toBe(`wh:${webhookId}`);
-        if (event.event_id !== undefined) expect(keyOf(event)).toBe(`ev:${String(event.workflow_id).trim()}:${String(event.event_id).trim()}`);
+        const escape = (id: unknown) => String(id).trim().replaceAll('%', '%25').replaceAll(':', '%3A');
+        if (event.event_id !== undefined) expect(keyOf(event)).toBe(`ev:${escape(event.workflow_id)}:${escape(event.event_id)}`);
       }),
       runs(500),
     );
+  });
+
+  it('gives two different (workflow, event id) pairs two different keys, colons and percent signs included', () => {
+    const part = fc.string({ unit: fc.constantFrom('a', 'b', ':', '%', '3', 'A'), minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(part, part, part, part, (w1, e1, w2, e2) => {
+        fc.pre(w1 !== w2 || e1 !== e2);
+        expect(dedupKeyOf({ workflowId: w1, sourceEventId: e1, eventType: 'x' })).not.toBe(dedupKeyOf({ workflowId: w2, sourceEventId: e2, eventType: 'x' }));
+      }),
+      runs(2000),
+    );
+    expect(dedupKeyOf({ workflowId: 'a:b', sourceEventId: 'c', eventType: 'x' })).not.toBe(dedupKeyOf({ workflowId: 'a', sourceEventId: 'b:c', eventType: 'x' }));
+    expect(dedupKeyOf({ workflowId: 'wf-1', sourceEventId: 'evt-9', eventType: 'x' })).toBe('ev:wf-1:evt-9');
   });
 
   it('without ids, hashes the identity only: a retry with another timestamp or metadata is the same event, another offset or agent_data is not', () => {

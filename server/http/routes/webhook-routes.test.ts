@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGY_AGENTS } from '../../contracts/strategy-workflow';
@@ -47,6 +48,17 @@ describe.each(testDrivers)('POST /api/webhooks/opal-workflow on %s', (driver) =>
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ success: false, error: 'Duplicate Event', event_id: first.body.event_id });
     expect(await storedCount(e.workflow_id)).toBe(1);
+  });
+
+  it('stores two events whose ids hold colons as two events: only a true repeat is a 409', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const a = makeEvent({ workflow_id: `${tag}:a:b`, event_id: 'c' });
+    const b = makeEvent({ workflow_id: `${tag}:a`, event_id: 'b:c' });
+    expect((await postOsa(s.url, secret, a)).status).toBe(202);
+    expect((await postOsa(s.url, secret, b)).status).toBe(202);
+    expect((await postOsa(s.url, secret, b)).status).toBe(409);
+    expect(await storedCount(a.workflow_id)).toBe(1);
+    expect(await storedCount(b.workflow_id)).toBe(1);
   });
 
   it('dedups events without an event id by their content', async () => {
