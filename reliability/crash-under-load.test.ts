@@ -13,13 +13,14 @@
  * itself must hold every sent event exactly once, under the id its answer
  * named, and nothing else.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, testDrivers } from '../server/test-support/test-database';
+import { describe, expect, it } from 'vitest';
+import { testDrivers } from '../server/test-support/test-database';
 import type { EventBody } from '../server/test-support/webhook-client';
-import { Ledger, checkLedger, deliver, newRunId, runSenders, storedEvents, type StoreTarget } from './support/ledger';
-import { freshDir, killAllServerProcesses, serverEnv, sleep, startServerProcess, waitFor } from './support/server-process';
+import { Ledger, checkLedger, deliver, newRunId, runSenders, storedEvents } from './support/ledger';
+import { scratchSpace } from './support/scratch-space';
+import { sleep, startServerProcess, waitFor } from './support/server-process';
 
 const SENDERS = 20;
 /** Never reached before the kill on this hardware; only bounds the loop. */
@@ -31,29 +32,10 @@ const RESEND_CONCURRENCY = 10;
 const FROZEN_MS = 300;
 
 describe.each(testDrivers)('SIGKILL under load on %s', (driver) => {
-  let dir = '';
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let passed = false;
-
-  afterAll(async () => {
-    await killAllServerProcesses();
-    await dropDatabase?.();
-    if (!dir) return;
-    if (passed) rmSync(dir, { recursive: true, force: true });
-    else console.error(`crash-under-load (${driver}): logs kept in ${dir}`);
-  });
+  const scratch = scratchSpace(driver, 'crash-under-load');
 
   it('keeps every acknowledged event exactly once across a kill, a restart and the re-sends', async () => {
-    dir = freshDir(`crash-${driver}`);
-    const dataDir = join(dir, 'data');
-    let databaseUrl: string | undefined;
-    if (driver === 'postgres') {
-      const pg = await createPostgresDatabase();
-      dropDatabase = pg.drop;
-      databaseUrl = pg.url;
-    }
-    const target: StoreTarget = databaseUrl ? { driver: 'postgres', url: databaseUrl } : { driver: 'pglite', dataDir };
-    const env = serverEnv({ dataDir, databaseUrl });
+    const { dir, dataDir, target, env } = await scratch.create();
     const runId = newRunId(`crash-${driver}`);
     const ledger = new Ledger();
 
@@ -126,6 +108,6 @@ describe.each(testDrivers)('SIGKILL under load on %s', (driver) => {
     expect(check.storedUnacknowledged).toBe(0);
     // Every event was sent until acknowledged, so each is stored, once.
     expect(check.stored).toBe(check.sent);
-    passed = true;
+    scratch.passed();
   });
 });

@@ -10,13 +10,14 @@
  * the bound. Every 202 is then found stored once, and nothing is stored that
  * its sender got no answer for.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, testDrivers } from '../server/test-support/test-database';
-import { Ledger, checkLedger, newRunId, runEvent, runSenders, storedEvents, type StoreTarget } from './support/ledger';
-import { freshDir, killAllServerProcesses, serverEnv, sleep, startServerProcess, waitFor } from './support/server-process';
+import { describe, expect, it } from 'vitest';
+import { testDrivers } from '../server/test-support/test-database';
+import { Ledger, checkLedger, newRunId, runEvent, runSenders, storedEvents } from './support/ledger';
+import { scratchSpace } from './support/scratch-space';
+import { sleep, startServerProcess, waitFor } from './support/server-process';
 import { keepAliveSender } from './support/keep-alive-sender';
 import { slowDelivery, tryConnect } from './support/slow-delivery';
 
@@ -26,29 +27,11 @@ const HELD = 5;
 const EXIT_WITHIN_MS = 15_000;
 
 describe.each(testDrivers)('SIGTERM with requests in flight on %s', (driver) => {
-  let dir = '';
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let passed = false;
-
-  afterAll(async () => {
-    await killAllServerProcesses();
-    await dropDatabase?.();
-    if (!dir) return;
-    if (passed) rmSync(dir, { recursive: true, force: true });
-    else console.error(`graceful-shutdown (${driver}): logs kept in ${dir}`);
-  });
+  const scratch = scratchSpace(driver, 'graceful-shutdown');
 
   it('refuses new connections, answers what is in flight, stores every 202, closes the database and exits 0', async () => {
-    dir = freshDir(`shutdown-${driver}`);
-    const dataDir = join(dir, 'data');
-    let databaseUrl: string | undefined;
-    if (driver === 'postgres') {
-      const pg = await createPostgresDatabase();
-      dropDatabase = pg.drop;
-      databaseUrl = pg.url;
-    }
-    const target: StoreTarget = databaseUrl ? { driver: 'postgres', url: databaseUrl } : { driver: 'pglite', dataDir };
-    const server = await startServerProcess({ name: 'server', env: serverEnv({ dataDir, databaseUrl }), logDir: dir });
+    const { dir, dataDir, databaseUrl, target, env } = await scratch.create();
+    const server = await startServerProcess({ name: 'server', env, logDir: dir });
     const runId = newRunId(`term-${driver}`);
     const ledger = new Ledger();
 
@@ -143,6 +126,6 @@ describe.each(testDrivers)('SIGTERM with requests in flight on %s', (driver) => 
     // A request the server read was answered: nothing stored behind a dropped connection.
     expect(check.storedUnacknowledged).toBe(0);
     expect(check.stored).toBe(ledger.acknowledged().size);
-    passed = true;
+    scratch.passed();
   });
 });
