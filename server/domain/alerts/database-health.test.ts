@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestConfig } from '../../config/make-test-config';
-import { openDatabase } from '../../db/open-database';
 import { createLogger } from '../../logger';
 import { type RunningServer, startServer } from '../../server';
-import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy';
-import { createPostgresDatabase, testDrivers } from '../../test-support/test-database';
+import { openPostgresBehindProxy } from '../../test-support/postgres-behind-proxy';
+import type { TcpProxy } from '../../test-support/tcp-proxy';
+import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { DEFAULT_ALERT_RULES } from './alert-rules';
 import { alertRows, clearAlertData } from './alert-test-support';
@@ -173,25 +173,19 @@ describe.each(testDrivers)('database health on %s', (driver) => {
 describe.skipIf(!process.env.TEST_DATABASE_URL)('database health through a real outage on postgres', () => {
   let proxy: TcpProxy;
   let server: RunningServer;
-  let drop: () => Promise<void>;
+  let dispose: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const pg = await createPostgresDatabase();
-    drop = pg.drop;
-    const target = new URL(pg.url);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(pg.url);
-    viaProxy.port = String(proxy.port);
-    const database = await openDatabase({ driver: 'postgres', url: viaProxy.toString(), prepare: true });
+    const behind = await openPostgresBehindProxy();
+    ({ proxy, dispose } = behind);
+    const database = behind.database;
     server = await startServer({ config: makeTestConfig({ port: 0, host: '127.0.0.1' }), logger: createLogger({ debug: false, level: 'silent' }), database, background: false });
     await server.ctx.projections.stop();
   });
   afterAll(async () => {
     await server?.ctx.dbHealth.stop();
     await server?.close();
-    await server?.ctx.database.close();
-    await proxy?.close();
-    await drop?.();
+    await dispose?.();
   });
 
   it('fires while the database is unreachable and stores the firing, then its resolution, when it is back', async () => {

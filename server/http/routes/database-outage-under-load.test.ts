@@ -2,14 +2,13 @@ import { Writable } from 'node:stream';
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestConfig } from '../../config/make-test-config';
-import { openDatabase } from '../../db/open-database';
 import { webhookEvents } from '../../db/schema';
 import { DEFAULT_ALERT_RULES } from '../../domain/alerts/alert-rules';
 import { type AlertReceiver, startAlertReceiver } from '../../domain/alerts/alert-test-support';
 import { createLogger } from '../../logger';
 import { type RunningServer, startServer } from '../../server';
-import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy';
-import { createPostgresDatabase } from '../../test-support/test-database';
+import { openPostgresBehindProxy } from '../../test-support/postgres-behind-proxy';
+import type { TcpProxy } from '../../test-support/tcp-proxy';
 import { type Delivery, type EventBody, makeEvent, postOsa } from '../../test-support/webhook-client';
 
 const SENDERS = 6;
@@ -46,20 +45,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage under load on p
   let proxy: TcpProxy;
   let server: RunningServer;
   let receiver: AlertReceiver;
-  let drop: () => Promise<void>;
+  let dispose: (() => Promise<void>) | undefined;
   const logs: string[] = [];
   let config: ReturnType<typeof makeTestConfig>;
 
   beforeAll(async () => {
     receiver = await startAlertReceiver();
     config = makeTestConfig({ port: 0, host: '127.0.0.1', alertWebhookUrl: receiver.url });
-    const pg = await createPostgresDatabase();
-    drop = pg.drop;
-    const target = new URL(pg.url);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(pg.url);
-    viaProxy.port = String(proxy.port);
-    const database = await openDatabase({ driver: 'postgres', url: viaProxy.toString(), prepare: true });
+    const behind = await openPostgresBehindProxy();
+    ({ proxy, dispose } = behind);
+    const database = behind.database;
     const destination = new Writable({
       write(chunk, _enc, cb) {
         logs.push(String(chunk));
@@ -73,10 +68,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage under load on p
   afterAll(async () => {
     proxy?.restore();
     await server?.close();
-    await server?.ctx.database.close();
-    await proxy?.close();
     await receiver?.close();
-    await drop?.();
+    await dispose?.();
   });
 
   it('never answers 202 for an event it did not store, answers 503 with Retry-After during the cut, fires the alert, and recovers by itself', { timeout: 120_000 }, async () => {

@@ -1,37 +1,30 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestConfig } from '../../config/make-test-config';
-import { openDatabase } from '../../db/open-database';
 import { webhookEvents } from '../../db/schema';
 import { createLogger } from '../../logger';
 import { type RunningServer, startServer } from '../../server';
-import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy';
-import { createPostgresDatabase } from '../../test-support/test-database';
+import { openPostgresBehindProxy } from '../../test-support/postgres-behind-proxy';
+import type { TcpProxy } from '../../test-support/tcp-proxy';
 import { makeEvent, postOsa } from '../../test-support/webhook-client';
 
 // A real outage needs a real network hop: PostgreSQL behind a proxy the test cuts.
 describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage on postgres', () => {
   let proxy: TcpProxy;
   let server: RunningServer;
-  let drop: () => Promise<void>;
+  let dispose: (() => Promise<void>) | undefined;
   const config = makeTestConfig({ port: 0, host: '127.0.0.1' });
   const secret = config.webhook.secrets[0]!;
 
   beforeAll(async () => {
-    const pg = await createPostgresDatabase();
-    drop = pg.drop;
-    const target = new URL(pg.url);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(pg.url);
-    viaProxy.port = String(proxy.port);
-    const database = await openDatabase({ driver: 'postgres', url: viaProxy.toString(), prepare: true });
+    const behind = await openPostgresBehindProxy();
+    ({ proxy, dispose } = behind);
+    const database = behind.database;
     server = await startServer({ config, logger: createLogger({ debug: false, level: 'silent' }), database });
   });
   afterAll(async () => {
     await server?.close();
-    await server?.ctx.database.close();
-    await proxy?.close();
-    await drop?.();
+    await dispose?.();
   });
 
   it('answers 503 with Retry-After while the database is away, never 202, and recovers by itself', async () => {
