@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { signOsa } from '../../server/domain/webhooks/signature/osa-signature';
-import { type Ledger, type Outcome, runEvent } from './ledger';
+import { jsonOf, type Ledger, type Outcome, outcomeOf, runEvent } from './ledger';
 import { SECRET } from './server-process';
 
 export interface KeepAliveAnswer {
@@ -35,17 +35,7 @@ function post(url: string, agent: Agent, raw: Buffer, timeoutMs: number): Promis
       res.on('data', (c: Buffer) => chunks.push(c));
       res.once('end', () => {
         clearTimeout(timer);
-        let parsed: Record<string, unknown> = {};
-        try {
-          parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-        } catch {
-          // not JSON: reported by status
-        }
-        const id = typeof parsed.event_id === 'string' ? parsed.event_id : '';
-        const outcome: Outcome =
-          res.statusCode === 202 && id
-            ? { kind: 'accepted', id }
-            : { kind: 'status', status: res.statusCode ?? 0, error: String(parsed.error ?? '') };
+        const outcome = outcomeOf(res.statusCode ?? 0, jsonOf(Buffer.concat(chunks).toString('utf8')));
         resolve({ outcome, connection: res.headers.connection });
       });
     });

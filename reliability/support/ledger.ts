@@ -87,6 +87,23 @@ function connectionCode(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** What an answer means for the ledger: a 202 or a 409 names the stored event. */
+export function outcomeOf(status: number, body: Record<string, unknown>): Outcome {
+  const id = typeof body.event_id === 'string' ? body.event_id : '';
+  if (status === 202 && id) return { kind: 'accepted', id };
+  if (status === 409 && id) return { kind: 'duplicate', id };
+  return { kind: 'status', status, error: String(body.error ?? body.raw ?? '') };
+}
+
+/** The answer's body as JSON, `{}` when it is not (then only its status counts). */
+export function jsonOf(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 /** One OSA-signed delivery (signed afresh, as a retrying sender does), bounded in time. */
 export async function deliver(url: string, body: EventBody, timeoutMs = 30_000): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
@@ -97,10 +114,7 @@ export async function deliver(url: string, body: EventBody, timeoutMs = 30_000):
         timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { cause: { code: 'TIMEOUT' } })), timeoutMs);
       }),
     ]);
-    const id = typeof r.body.event_id === 'string' ? r.body.event_id : '';
-    if (r.status === 202 && id) return { kind: 'accepted', id };
-    if (r.status === 409 && id) return { kind: 'duplicate', id };
-    return { kind: 'status', status: r.status, error: String(r.body.error ?? r.body.raw ?? '') };
+    return outcomeOf(r.status, r.body);
   } catch (e) {
     return { kind: 'connection', code: connectionCode(e) };
   } finally {

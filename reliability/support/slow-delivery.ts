@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { signOsa } from '../../server/domain/webhooks/signature/osa-signature';
 import type { EventBody } from '../../server/test-support/webhook-client';
-import type { Outcome } from './ledger';
+import { jsonOf, type Outcome, outcomeOf } from './ledger';
 import { SECRET } from './server-process';
 
 export interface SlowDelivery {
@@ -50,16 +50,7 @@ export function slowDelivery(url: string, body: EventBody, timeoutMs = 30_000): 
       res.on('data', (c: Buffer) => chunks.push(c));
       res.once('end', () => {
         clearTimeout(timer);
-        let parsed: Record<string, unknown> = {};
-        try {
-          parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-        } catch {
-          // not JSON: reported by status
-        }
-        const id = typeof parsed.event_id === 'string' ? parsed.event_id : '';
-        if (res.statusCode === 202 && id) resolve({ kind: 'accepted', id });
-        else if (res.statusCode === 409 && id) resolve({ kind: 'duplicate', id });
-        else resolve({ kind: 'status', status: res.statusCode ?? 0, error: String(parsed.error ?? '') });
+        resolve(outcomeOf(res.statusCode ?? 0, jsonOf(Buffer.concat(chunks).toString('utf8'))));
       });
     });
   });
