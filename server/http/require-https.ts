@@ -5,25 +5,24 @@ import { sendError } from './error-handler';
 
 // Load balancers probe health inside the network, over plain http.
 const PLAIN_HTTP_ALLOWED = new Set(['/api/health', '/api/health/']);
-const HOST_NAME = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/i;
 
 /**
  * Production answers only over https. Behind a proxy, `req.secure` follows
  * `X-Forwarded-Proto` only when `TRUST_PROXY` trusts that proxy, so a client
  * cannot claim https by sending the header itself. A plain GET/HEAD is
- * redirected to its https URL; anything else is refused before its body is
+ * redirected to its https URL on BASE_URL's host (never a host the request
+ * names: a 301 is cacheable, and one pointing at a Host header a client chose
+ * could be served to others); anything else is refused before its body is
  * read, so nothing it carries (a password, a key) is acted on.
  */
 export function requireHttps(ctx: Ctx): RequestHandler {
   if (!ctx.config.isProduction) return (_req, _res, next) => next();
-  const fallbackHost = new URL(ctx.config.baseUrl).host;
+  const publicHost = new URL(ctx.config.baseUrl).host;
   return (req, res, next) => {
     if (req.secure || PLAIN_HTTP_ALLOWED.has(req.path.toLowerCase())) return next();
     if (req.method === 'GET' || req.method === 'HEAD') {
-      // The Host a client sent is only echoed back to that client; anything odd goes to BASE_URL's host.
-      const host = HOST_NAME.test(req.hostname ?? '') ? req.hostname : fallbackHost;
       const path = req.originalUrl.startsWith('/') ? req.originalUrl : '/';
-      res.redirect(301, `https://${host}${path}`);
+      res.redirect(301, `https://${publicHost}${path}`);
       return;
     }
     sendError(res, forbidden('HTTPS is required: send this request over https.'));
