@@ -132,6 +132,18 @@ describe.each(testDrivers)('POST /api/webhooks/opal-workflow on %s', (driver) =>
     expect((await rejections('payload_too_large')).length).toBeGreaterThan(0);
   });
 
+  it('refuses a body whose Content-Encoding does not decode (400) or is unknown (415), and records both', async () => {
+    const malformed = (await rejections('malformed_body')).length;
+    const unsupported = (await rejections('unsupported_media_type')).length;
+    const body = JSON.stringify(makeEvent());
+    const bad = await postRaw(s.url, Buffer.from('not gzip at all'), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(bad.status).toBe(400);
+    const unknown = await postRaw(s.url, body, { 'content-type': 'application/json', 'content-encoding': 'x-unknown' });
+    expect(unknown.status).toBe(415);
+    expect((await rejections('malformed_body')).length).toBe(malformed + 1);
+    expect((await rejections('unsupported_media_type')).length).toBe(unsupported + 1);
+  });
+
   it('refuses malformed JSON with 400', async () => {
     const r = await postOsa(s.url, secret, '{"event_type": "workflow.started",');
     expect(r.status).toBe(400);

@@ -78,14 +78,18 @@ export function webhookRoutes(ctx: Ctx): Router {
         res.status(200).json({ success: true, duplicate: true, event_id: result.eventId, correlation_id: res.locals.correlationId });
       }
     },
-    // Body errors (too large, aborted) are refusals too.
+    // Body errors (too large, an encoding that does not decode, aborted) are refusals too.
     (err: unknown, req: Request, res: Response, next: NextFunction) => {
       const known = toDomainError(err);
       if (known?.kind === 'PayloadTooLarge') {
         refuse(req, res, 'payload_too_large', new DomainError('PayloadTooLarge', 'Payload Too Large', `The body is larger than ${ctx.config.webhook.maxBytes} bytes.`));
-        return;
+      } else if (known?.kind === 'UnsupportedMediaType') {
+        refuse(req, res, 'unsupported_media_type', known);
+      } else if (known?.kind === 'Validation') {
+        refuse(req, res, 'malformed_body', known);
+      } else {
+        next(err);
       }
-      next(err);
     },
   );
   return router;
