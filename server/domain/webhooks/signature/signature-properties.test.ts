@@ -4,9 +4,9 @@
  * pin the formats; these check that no input makes the verifier throw and that
  * nothing but the secret makes it say yes.
  */
-import { timingSafeEqual } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sameHmacKey } from '../../../test-support/same-hmac-key';
 import { parseOsaSignatureHeader, signOsa } from './osa-signature';
 import {
   deriveStandardWebhookKey,
@@ -80,9 +80,9 @@ const webhookIdArb = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map(
 /** Two secret lists that share no key, for either scheme. */
 function disjointKeys(signing: string, others: readonly string[]): boolean {
   const swKey = deriveStandardWebhookKey(signing);
-  return others.every((o) => o !== signing && !sameBytes(deriveStandardWebhookKey(o), swKey));
+  const osaKey = Buffer.from(signing, 'utf8');
+  return others.every((o) => !sameHmacKey(Buffer.from(o, 'utf8'), osaKey) && !sameHmacKey(deriveStandardWebhookKey(o), swKey));
 }
-const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 
 function expectRefusal(result: VerifyResult, secrets: readonly string[]): void {
   expect(result.ok).toBe(false);

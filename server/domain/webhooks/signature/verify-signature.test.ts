@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
+import { sameHmacKey } from '../../../test-support/same-hmac-key';
 import { deriveStandardWebhookKey, signStandardWebhook } from './standard-webhooks-signature';
 import { signOsa } from './osa-signature';
 import {
@@ -449,8 +450,8 @@ describe('properties', () => {
       fc.property(secret, secret, fc.uint8Array({ maxLength: 64 }), fc.boolean(), (signer, verifierSecret, body, standard) => {
         const rawBody = Buffer.from(body);
         const sameKey = standard
-          ? deriveStandardWebhookKey(signer).equals(deriveStandardWebhookKey(verifierSecret))
-          : Buffer.from(signer, 'utf8').equals(Buffer.from(verifierSecret, 'utf8'));
+          ? sameHmacKey(deriveStandardWebhookKey(signer), deriveStandardWebhookKey(verifierSecret))
+          : sameHmacKey(Buffer.from(signer, 'utf8'), Buffer.from(verifierSecret, 'utf8'));
         fc.pre(!sameKey);
         const h: WebhookHeaders = standard
           ? { ...signStandardWebhook({ secret: signer, id: 'msg_1', timestampSeconds: T / 1000, rawBody }) }
