@@ -13,6 +13,7 @@ const as = (s: TestServer, caller: Caller | null) => createCaller({ ctx: s.ctx, 
 const viewer: Caller = { name: 'vera@example.test', role: 'viewer', via: 'session' };
 const operator: Caller = { name: 'otto@example.test', role: 'operator', via: 'session' };
 const admin: Caller = { name: 'ada@example.test', role: 'admin', via: 'session' };
+const clientApp: Caller = { name: 'crm-app', role: 'client', via: 'api_key' };
 
 describe.each(testDrivers)('tRPC router on %s', (driver) => {
   let s: TestServer;
@@ -74,10 +75,13 @@ describe.each(testDrivers)('tRPC router on %s', (driver) => {
     await expect(as(s, viewer).workflows.list({ limit: 0 } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
-  it('lets only operators start a force sync, and only admins manage users (403 otherwise)', async () => {
+  it('lets client apps and operators start a force sync and poll it, and only admins manage users (403 otherwise)', async () => {
     await expect(as(s, viewer).forceSync.start({ sync_scope: 'priority_platforms', include_rag_update: false })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const started = await as(s, operator).forceSync.start({ sync_scope: 'priority_platforms', include_rag_update: false });
     expect(started.sync_id).toMatch(/[0-9a-f-]{36}/);
+    const byClient = await as(s, clientApp).forceSync.start({ sync_scope: 'odp_only', include_rag_update: false });
+    expect((await as(s, clientApp).forceSync.status({ syncId: byClient.sync_id })).sync_id).toBe(byClient.sync_id);
+    await expect(as(s, clientApp).workflows.list({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(as(s, operator).users.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const users = await as(s, admin).users.list();
     expect(users.map((u) => u.email)).toContain('ada@example.test');

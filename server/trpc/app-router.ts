@@ -27,7 +27,7 @@ import { getReceiverStatus } from '../domain/webhooks/get-receiver-status';
 import { getWorkflow } from '../domain/workflows/get-workflow';
 import { listWorkflows } from '../domain/workflows/list-workflows';
 import { rerunWorkflow } from '../domain/workflows/rerun-workflow';
-import { adminProcedure, operatorProcedure, publicProcedure, readProcedure, router } from './trpc';
+import { adminProcedure, clientProcedure, operatorProcedure, pollingProcedure, publicProcedure, readProcedure, router } from './trpc';
 
 /**
  * The typed API of the console. Every procedure is a thin adapter over a
@@ -91,14 +91,14 @@ export const appRouter = router({
   }),
 
   forceSync: router({
-    start: operatorProcedure.input(forceSyncInputSchema).mutation(async ({ ctx, input }) => {
+    start: clientProcedure.input(forceSyncInputSchema).mutation(async ({ ctx, input }) => {
       const answer = await requestSync({
         ctx: ctx.ctx,
         input: { request: { kind: 'force_sync', body: input }, rawBody: input, caller: ctx.caller, correlationId: ctx.correlationId, idempotencyKey: undefined },
       });
       return answer.body as { sync_id: string; polling_url: string; sync_details: { external_opal: { workflow_id: string } } };
     }),
-    status: readProcedure.input(z.strictObject({ syncId: z.string() })).query(({ ctx, input }) => getSyncStatus({ ctx: ctx.ctx, input })),
+    status: pollingProcedure.input(z.strictObject({ syncId: z.string() })).query(({ ctx, input }) => getSyncStatus({ ctx: ctx.ctx, input })),
   }),
 
   audit: router({

@@ -61,5 +61,8 @@ export function roleProcedure(roles: readonly Role[]) {
 }
 
 export const readProcedure = roleProcedure(['viewer', 'operator', 'admin']);
+/** DESIGN.md "Access": force sync and its polling are a client app's too, whichever API it calls. */
+export const clientProcedure = roleProcedure(['client', 'operator', 'admin']);
+export const pollingProcedure = roleProcedure(['client', 'viewer', 'operator', 'admin']);
 export const operatorProcedure = roleProcedure(['operator', 'admin']);
 export const adminProcedure = roleProcedure(['admin']);

@@ -97,16 +97,15 @@ const TRPC_CASES: Record<string, TrpcCase> = {
   'events.get': { access: READ, input: { eventId: MADE_UP_ID } },
   'workflows.list': { access: READ, input: {} },
   'workflows.get': { access: READ, input: { workflowId: 'wf-made-up' } },
-  // A force sync from the console. DESIGN also lets `client` force sync, but
-  // client apps use REST; the console's API keeps it to console roles that
-  // may act (stricter, never looser).
+  // A re-run acts on a workflow the console shows: an operator's action.
   'workflows.rerun': { access: OPERATOR, input: { workflowId: 'wf-made-up' } },
   'alerts.list': { access: READ, input: {} },
   'replay.workflow': { access: OPERATOR, input: { workflow_id: 'wf-made-up', dry_run: true } },
   'replay.bulk': { access: OPERATOR, input: { dry_run: true } },
   'replay.list': { access: READ, input: {} },
-  'forceSync.start': { access: OPERATOR, input: { sync_scope: 'odp_only' } },
-  'forceSync.status': { access: READ, input: { syncId: MADE_UP_ID } },
+  // Force sync and polling are a client app's through either API (DESIGN.md: a role is held by an API key or a session alike).
+  'forceSync.start': { access: CLIENT, input: { sync_scope: 'odp_only' } },
+  'forceSync.status': { access: roles('client', 'viewer', 'operator', 'admin'), input: { syncId: MADE_UP_ID } },
   'audit.list': { access: ADMIN, input: {} },
   'users.list': { access: ADMIN },
   // Invalid input: an admin gets 400 (no user is made); others never reach validation.
