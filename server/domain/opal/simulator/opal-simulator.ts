@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { sleep } from './abortable-sleep';
 import { planRun, type RunPlan } from './plan-run';
 import { postCallback, type DeliveryPolicy } from './post-callback';
@@ -33,6 +34,9 @@ export class OpalSimulator {
   private readonly deliveryPolicy: DeliveryPolicy | undefined;
 
   constructor(options: OpalSimulatorOptions) {
+    // Every run's timers listen on this one signal (each removes its listener when it fires):
+    // eleven runs at once are not a leak, so Node's warning at ten is lifted.
+    setMaxListeners(0, this.stopping.signal);
     if (typeof options.secret !== 'string' || options.secret.length === 0) throw new TypeError('secret must not be empty');
     if (typeof options.authKey !== 'string' || options.authKey.length === 0) throw new TypeError('authKey must not be empty');
     if (!Number.isFinite(options.delayMs) || options.delayMs < 0) throw new RangeError('delayMs must be a non-negative number');
