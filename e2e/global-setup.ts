@@ -1,8 +1,8 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../server/test-support/free-port';
 import { ADMIN } from './support/accounts';
 
 /**
@@ -54,17 +54,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await stop(server);
     rmSync(dataDir, { recursive: true, force: true });
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHealth(baseURL: string, server: ChildProcess): Promise<void> {

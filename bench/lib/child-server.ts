@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './free-port';
+import { freePort } from '../../server/test-support/free-port';
 
 export interface ChildServer {
   url: string;

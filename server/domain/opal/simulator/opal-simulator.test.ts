@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../../test-support/free-port';
 import { STRATEGY_AGENTS, STRATEGY_WORKFLOW } from '../../../contracts/strategy-workflow';
 import { webhookEventSchema } from '../../../contracts/webhook-event';
 import { OpalSimulator, type OpalSimulatorOptions, type SimulatorScenario } from './opal-simulator';
@@ -442,11 +441,3 @@ describe('OpalSimulator: options', () => {
     expect(() => new OpalSimulator({ ...base, delayMs: -1 })).toThrow(/delayMs/);
   });
 });
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 
+/** A port nothing listens on right now, on loopback, for a server the caller starts itself. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
