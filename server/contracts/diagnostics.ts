@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ISO_DATE_TIME, isStorableDate, isoDateTimeText } from './instant';
 import { EVENT_TYPES } from './webhook-event';
 
 /**
@@ -27,18 +28,17 @@ const identifier = z
   .refine((s) => !CONTROL.test(s), 'must not contain control characters');
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** ISO 8601: a date (`2024-01-15`, midnight UTC) or a date-time with `Z` or an offset. */
 const isoInstant = z
   .union([z.string(), z.date()])
   .transform((v, c) => {
     if (v instanceof Date) {
-      if (!Number.isNaN(v.getTime())) return v;
+      if (isStorableDate(v)) return v;
     } else if (ISO_DATE.test(v) || ISO_DATE_TIME.test(v)) {
       const d = new Date(ISO_DATE.test(v) ? `${v}T00:00:00Z` : v);
-      // `2024-02-30` parses in some engines; the round trip catches it. PostgreSQL has no year 0.
-      if (!Number.isNaN(d.getTime()) && (!ISO_DATE.test(v) || d.toISOString().startsWith(v)) && d.getUTCFullYear() >= 1) return d;
+      // `2024-02-30` parses in some engines; the round trip catches it.
+      if (isStorableDate(d) && (!ISO_DATE.test(v) || d.toISOString().startsWith(v))) return d;
     }
     c.addIssue({ code: 'custom', message: 'must be an ISO 8601 date or date-time with a time zone, e.g. 2024-01-15T00:00:00Z' });
     return z.NEVER;
@@ -260,14 +260,11 @@ export const cleanupResultSchema = z.object({
 });
 export type CleanupResult = z.infer<typeof cleanupResultSchema>;
 
-// PostgreSQL has no year 0: such an instant would be a database error, not a 400.
-const inPostgresRange = (v: string) => new Date(v).getUTCFullYear() >= 1;
-
 /** The console's refused-deliveries tab. */
 export const listRejectionsInputSchema = z.strictObject({
   reason: z.string().trim().max(64).optional(),
-  start_date: z.iso.datetime({ offset: true }).refine(inPostgresRange, 'must not be before the year 1').optional(),
-  end_date: z.iso.datetime({ offset: true }).refine(inPostgresRange, 'must not be before the year 1').optional(),
+  start_date: isoDateTimeText().optional(),
+  end_date: isoDateTimeText().optional(),
   limit: z.int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });

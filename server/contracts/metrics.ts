@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ISO_DATE_TIME, ISO_DATE_TIME_MESSAGE, isStorableDate } from './instant';
 
 /**
  * The metrics service (`GET /api/metrics`, the console's Overview): the
@@ -12,14 +13,11 @@ export type MetricsRange = (typeof METRICS_RANGES)[number];
 /** The longest custom range: what the hourly rollups are guaranteed to cover. */
 export const MAX_RANGE_DAYS = 31;
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
 /** An instant: an ISO 8601 date-time with `Z` or an offset (text), or a Date (tRPC). */
 const instant = z.union([z.string(), z.date()]).transform((v, c) => {
   const d = v instanceof Date ? v : ISO_DATE_TIME.test(v) ? new Date(v) : undefined;
-  // PostgreSQL has no year 0.
-  if (d && !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1) return d;
-  c.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time with a time zone, e.g. 2024-01-15T00:00:00Z' });
+  if (d && isStorableDate(d)) return d;
+  c.addIssue({ code: 'custom', message: ISO_DATE_TIME_MESSAGE });
   return z.NEVER;
 });
 

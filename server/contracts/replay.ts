@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTimeText } from './instant';
 import { EVENT_TYPES, OUTCOMES, PROCESSING_STATUSES } from './webhook-event';
 
 /**
@@ -9,10 +10,7 @@ import { EVENT_TYPES, OUTCOMES, PROCESSING_STATUSES } from './webhook-event';
 
 const identifier = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const offset = z.int('must be an integer').min(0, 'must be non-negative').max(2_147_483_647);
-const dateTime = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2024-01-15T00:00:00Z' })
-  // PostgreSQL has no year 0: such an instant would be a database error, not a 400.
-  .refine((v) => new Date(v).getUTCFullYear() >= 1, 'must not be before the year 1');
+const dateTime = isoDateTimeText();
 
 export const REPLAY_MAX_EVENTS = { default: 1_000, max: 10_000 } as const;
 export const BULK_REPLAY_MAX_EVENTS = { default: 500, max: 5_000 } as const;
