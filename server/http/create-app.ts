@@ -42,11 +42,11 @@ export function createApp(ctx: Ctx): Express {
     }),
   );
   app.use(requireHttps(ctx));
-  app.use(corsPolicy(ctx));
-
-  // The webhook receiver first: it is the hot path, and every router before
-  // it is walked and matched on every delivery.
+  // The webhook receiver first: it is the hot path, and every layer before it
+  // is walked on every delivery. Browsers have no business there, so CORS
+  // comes after it.
   app.use(webhookRoutes(ctx));
+  app.use(corsPolicy(ctx));
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(ctx));
   app.use(authRoutes(ctx));
