@@ -69,6 +69,22 @@ function ChartCard({ id, title, subtitle, summary, empty, height = HEIGHT, child
   );
 }
 
+/** Counts per time bucket, stacked: the request, workflow and delivery charts. */
+function StackedCounts({ data, timeAxis, bars }: { data: object[]; timeAxis: ReactNode; bars: { key: string; name: string; fill: string }[] }) {
+  return (
+    <BarChart data={data} responsive style={{ width: '100%', height: HEIGHT }} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
+      {grid}
+      {timeAxis}
+      <YAxis {...axis} allowDecimals={false} />
+      <Tooltip {...tooltip} labelFormatter={timeLabel} />
+      {legend}
+      {bars.map((b) => (
+        <Bar key={b.key} dataKey={b.key} name={b.name} stackId="counts" fill={b.fill} isAnimationActive={false} />
+      ))}
+    </BarChart>
+  );
+}
+
 function RequestVolume({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis: ReactNode }) {
   const data = requestVolume(m);
   const total = sum(data.map((d) => d.total));
@@ -83,16 +99,15 @@ function RequestVolume({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis
       summary={`${formatNumber(total)} requests, ${formatNumber(c4)} client errors, ${formatNumber(c5)} server errors, at most ${formatNumber(peak)} ${per}`}
       empty={total === 0 ? 'No HTTP requests counted in this range yet (the counters reach the database every 10 s).' : null}
     >
-      <BarChart data={data} responsive style={{ width: '100%', height: HEIGHT }} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
-        {grid}
-        {timeAxis}
-        <YAxis {...axis} allowDecimals={false} />
-        <Tooltip {...tooltip} labelFormatter={timeLabel} />
-        {legend}
-        <Bar dataKey="ok" name="2xx/3xx" stackId="a" fill={COLORS.info} isAnimationActive={false} />
-        <Bar dataKey="client_errors" name="4xx" stackId="a" fill={COLORS.warn} isAnimationActive={false} />
-        <Bar dataKey="server_errors" name="5xx" stackId="a" fill={COLORS.bad} isAnimationActive={false} />
-      </BarChart>
+      <StackedCounts
+        data={data}
+        timeAxis={timeAxis}
+        bars={[
+          { key: 'ok', name: '2xx/3xx', fill: COLORS.info },
+          { key: 'client_errors', name: '4xx', fill: COLORS.warn },
+          { key: 'server_errors', name: '5xx', fill: COLORS.bad },
+        ]}
+      />
     </ChartCard>
   );
 }
@@ -198,17 +213,16 @@ function Workflows({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis: Re
       summary={`${formatNumber(w.completed)} completed, ${formatNumber(w.failed)} failed, ${formatNumber(w.timed_out)} timed out, ${formatNumber(w.running)} running`}
       empty={total === 0 ? 'No workflow started in this range.' : null}
     >
-      <BarChart data={data} responsive style={{ width: '100%', height: HEIGHT }} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
-        {grid}
-        {timeAxis}
-        <YAxis {...axis} allowDecimals={false} />
-        <Tooltip {...tooltip} labelFormatter={timeLabel} />
-        {legend}
-        <Bar dataKey="completed" name="Completed" stackId="w" fill={COLORS.ok} isAnimationActive={false} />
-        <Bar dataKey="failed" name="Failed" stackId="w" fill={COLORS.bad} isAnimationActive={false} />
-        <Bar dataKey="timed_out" name="Timed out" stackId="w" fill={COLORS.warn} isAnimationActive={false} />
-        <Bar dataKey="running" name="Running" stackId="w" fill={COLORS.info} isAnimationActive={false} />
-      </BarChart>
+      <StackedCounts
+        data={data}
+        timeAxis={timeAxis}
+        bars={[
+          { key: 'completed', name: 'Completed', fill: COLORS.ok },
+          { key: 'failed', name: 'Failed', fill: COLORS.bad },
+          { key: 'timed_out', name: 'Timed out', fill: COLORS.warn },
+          { key: 'running', name: 'Running', fill: COLORS.info },
+        ]}
+      />
     </ChartCard>
   );
 }
@@ -258,16 +272,15 @@ function WebhookDeliveries({ m, per, timeAxis }: { m: Metrics; per: string; time
       summary={`${formatNumber(t.webhook_events)} accepted, ${formatNumber(t.processing_failures)} processing failures, ${formatNumber(t.refused_deliveries)} refused, ${formatNumber(t.reported_failures)} reported failures`}
       empty={t.webhook_events + t.refused_deliveries === 0 ? 'No webhook deliveries in this range.' : null}
     >
-      <BarChart data={data} responsive style={{ width: '100%', height: HEIGHT }} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
-        {grid}
-        {timeAxis}
-        <YAxis {...axis} allowDecimals={false} />
-        <Tooltip {...tooltip} labelFormatter={timeLabel} />
-        {legend}
-        <Bar dataKey="processed" name="Accepted" stackId="d" fill={COLORS.ok} isAnimationActive={false} />
-        <Bar dataKey="processing_failed" name="Processing failed" stackId="d" fill={COLORS.bad} isAnimationActive={false} />
-        <Bar dataKey="refused" name="Refused" stackId="d" fill={COLORS.warn} isAnimationActive={false} />
-      </BarChart>
+      <StackedCounts
+        data={data}
+        timeAxis={timeAxis}
+        bars={[
+          { key: 'processed', name: 'Accepted', fill: COLORS.ok },
+          { key: 'processing_failed', name: 'Processing failed', fill: COLORS.bad },
+          { key: 'refused', name: 'Refused', fill: COLORS.warn },
+        ]}
+      />
     </ChartCard>
   );
 }
