@@ -19,8 +19,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldError[] {
  * contract lets it reach a query or an insert (where it would be a 500).
  */
 export function refuseUnstorable(data: unknown, what = 'The request'): void {
-  // Forces the string checks: the parsed value's source text is not at hand here.
-  const hazard = findJsonbHazard(data, '\\u');
+  const hazard = findJsonbHazard(data);
   if (hazard) {
     const path = hazard.split(':')[0]!;
     throw validationError(`${what} cannot be stored: ${hazard}.`, [{ path, message: hazard }]);

@@ -15,12 +15,13 @@ function textHazard(s: string): string | null {
 }
 
 /**
- * `rawText` is the body the value was parsed from: NUL and lone surrogates
- * can only come from `\u` escapes (valid UTF-8 cannot carry them), so strings
- * are inspected only when the text has one.
+ * `rawText` is the body the value was parsed from, when there is one: NUL and
+ * lone surrogates can only come from `\u` escapes (valid UTF-8 cannot carry
+ * them), so strings are inspected only when the text has one. Without it
+ * (a value that did not come from JSON text here), every string is.
  */
-export function findJsonbHazard(value: unknown, rawText: string): string | null {
-  const checkText = rawText.includes('\\u');
+export function findJsonbHazard(value: unknown, rawText?: string): string | null {
+  const checkText = rawText === undefined || rawText.includes('\\u');
   const walk = (v: unknown, path: string, depth: number): string | null => {
     if (typeof v === 'string') {
       const h = checkText ? textHazard(v) : null;
