@@ -7,6 +7,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: 'web',
   plugins: [react()],
+  resolve: {
+    // The console's name for the contracts it shares with the server (tsconfig.json `paths` says the same to tsc).
+    alias: [{ find: /^@contracts\//, replacement: `${root}server/contracts/` }],
+  },
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

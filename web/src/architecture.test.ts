@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The console's structure rules, checked on every test run:
  * features never import each other; web/ takes from the server only
- * `type AppRouter` and the shared contracts; kebab-case names, no barrels.
+ * `type AppRouter` and the shared contracts (as `@contracts/…`); kebab-case
+ * names, no barrels.
  */
 const src = dirname(fileURLToPath(import.meta.url));
 const root = resolve(src, '../..');
@@ -15,9 +16,15 @@ const files = (dir: string): string[] =>
 const sources = files(src);
 const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm;
 
+// The path alias of tsconfig.json and vite.config.ts, resolved the same way here so that the rules see through it.
+const CONTRACTS_ALIAS = '@contracts/';
+const contracts = join(root, 'server', 'contracts');
+const targetOf = (file: string, spec: string) =>
+  spec.startsWith('.') ? resolve(dirname(file), spec) : spec.startsWith(CONTRACTS_ALIAS) ? resolve(contracts, spec.slice(CONTRACTS_ALIAS.length)) : null;
+
 function importsOf(file: string) {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(IMPORT)].map((m) => ({ typeOnly: Boolean(m[2]), spec: m[3]!, target: m[3]!.startsWith('.') ? resolve(dirname(file), m[3]!) : null }));
+  return [...text.matchAll(IMPORT)].map((m) => ({ typeOnly: Boolean(m[2]), spec: m[3]!, target: targetOf(file, m[3]!) }));
 }
 const featureOf = (path: string) => /[/\\]features[/\\]([^/\\]+)/.exec(relative(root, path))?.[1] ?? null;
 
@@ -44,6 +51,15 @@ describe('web/ structure', () => {
         .map((i) => `${relative(root, f)} → ${i.spec}`),
     );
     expect(bad).toEqual([]);
+  });
+
+  it('names the shared contracts by their alias, never by a relative path', () => {
+    const relativeContracts = sources.flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.spec.startsWith('.') && i.target && (i.target + sep).startsWith(contracts + sep))
+        .map((i) => `${relative(root, f)} → ${i.spec}`),
+    );
+    expect(relativeContracts).toEqual([]);
   });
 
   it('names files in kebab-case, without barrel files', () => {

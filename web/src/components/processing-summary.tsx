@@ -1,4 +1,4 @@
-import type { ProcessingSummary as Summary } from '../../../server/contracts/replay';
+import type { ProcessingSummary as Summary } from '@contracts/replay';
 import { formatDuration, formatNumber } from '../lib/format';
 import { Stat } from './card';
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ConsoleRole } from '../../../server/contracts/auth';
+import type { ConsoleRole } from '@contracts/auth';
 import { type RouterOutputs, useTRPC } from './trpc';
 
 export type Session = RouterOutputs['session'];

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { ListAlertsInput } from '../../../../../server/contracts/alerts';
+import type { ListAlertsInput } from '@contracts/alerts';
 import { useUrlParams } from '../../../hooks/use-url-params';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
-import type { BulkReplayStatus } from '../../../../../server/contracts/replay';
+import type { BulkReplayStatus } from '@contracts/replay';
 import { Badge, StatusBadge } from '../../../components/badge';
 import { Button } from '../../../components/button';
 import { Dialog } from '../../../components/dialog';

@@ -1,5 +1,5 @@
-import type { LastWebhookQueryInput } from '../../../../../server/contracts/diagnostics';
-import type { EventType } from '../../../../../server/contracts/webhook-event';
+import type { LastWebhookQueryInput } from '@contracts/diagnostics';
+import type { EventType } from '@contracts/webhook-event';
 import { useUrlParams } from '../../../hooks/use-url-params';
 
 export type EventStatusFilter = NonNullable<LastWebhookQueryInput['status']>;

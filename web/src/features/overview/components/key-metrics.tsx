@@ -1,4 +1,4 @@
-import type { LatencyCard, RateCard } from '../../../../../server/contracts/metrics';
+import type { LatencyCard, RateCard } from '@contracts/metrics';
 import { formatDuration, formatNumber, formatPercent } from '../../../lib/format';
 import type { Metrics } from '../hooks/use-overview-data';
 

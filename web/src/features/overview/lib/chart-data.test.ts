@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsOverview } from '../../../../../server/contracts/metrics';
+import type { MetricsOverview } from '@contracts/metrics';
 import { bucketLabel, endpoints, isRange, requestVolume } from './chart-data';
 
 const overview = (over: Partial<MetricsOverview['series']>, endpointsList: MetricsOverview['success_rate_by_endpoint'] = []) =>

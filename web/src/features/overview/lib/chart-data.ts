@@ -1,4 +1,4 @@
-import type { MetricsOverview } from '../../../../../server/contracts/metrics';
+import type { MetricsOverview } from '@contracts/metrics';
 
 /** The ranges the Overview offers (the contract's presets; `custom` is the API's). */
 export const RANGES = [

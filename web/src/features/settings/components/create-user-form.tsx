@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { CONSOLE_ROLES, createUserInputSchema } from '../../../../../server/contracts/auth';
+import { CONSOLE_ROLES, createUserInputSchema } from '@contracts/auth';
 import { Button } from '../../../components/button';
 import { SelectField, TextField } from '../../../components/field';
 import { Callout } from '../../../components/states';

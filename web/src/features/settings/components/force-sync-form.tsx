@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { forceSyncInputSchema, SYNC_SCOPES, type ForceSyncInput } from '../../../../../server/contracts/force-sync';
+import { forceSyncInputSchema, SYNC_SCOPES, type ForceSyncInput } from '@contracts/force-sync';
 import { Button } from '../../../components/button';
 import { SelectField, TextField } from '../../../components/field';
 import { Callout } from '../../../components/states';

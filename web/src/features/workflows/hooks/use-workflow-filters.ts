@@ -1,4 +1,4 @@
-import type { ListWorkflowsInput } from '../../../../../server/contracts/workflows';
+import type { ListWorkflowsInput } from '@contracts/workflows';
 import { useUrlParams } from '../../../hooks/use-url-params';
 
 export type WorkflowStatusFilter = NonNullable<ListWorkflowsInput['status']>;
