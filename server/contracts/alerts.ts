@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERTS_LIMIT } from './limits';
 
 /** The alert rules (runbook "Alerting Rules", plus timed-out workflows). */
 export const ALERT_RULE_NAMES = [
@@ -26,7 +27,7 @@ export type AlertStatus = z.infer<typeof alertStatusSchema>;
  */
 export const listAlertsInputSchema = z.object({
   status: z.enum(['firing', 'resolved', 'all']).default('all'),
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(ALERTS_LIMIT.max, `must be at most ${ALERTS_LIMIT.max}`).default(ALERTS_LIMIT.default),
 });
 export type ListAlertsInput = z.input<typeof listAlertsInputSchema>;
 export type ListAlertsQuery = z.output<typeof listAlertsInputSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ISO_DATE_TIME, isStorableDate, isoDateTimeText } from './instant';
+import { MAX_RETENTION_DAYS } from './limits';
 import { EVENT_TYPES } from './webhook-event';
 
 /**
@@ -15,7 +16,6 @@ export const DIAGNOSTICS_ACTIONS = ['test_configuration', 'cleanup_old_events'] 
 export type DiagnosticsAction = (typeof DIAGNOSTICS_ACTIONS)[number];
 
 export const MAX_PAGE_SIZE = 500;
-export const MAX_RETENTION_DAYS = 36_500;
 const MAX_Q_CHARS = 4_000;
 
 // Control characters (NUL above all) cannot reach PostgreSQL text; refusing them here keeps a 400 a 400.

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { SYNC_TEXT_MAX_CHARS } from './limits';
 
 export const SYNC_SCOPES = ['priority_platforms', 'all_platforms', 'odp_only', 'content_platforms'] as const;
 export type SyncScope = (typeof SYNC_SCOPES)[number];
 
-const text = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max = SYNC_TEXT_MAX_CHARS) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** `POST /api/opal/sync` (runbook section 1). Unknown fields are refused, with the field named. */
 export const forceSyncInputSchema = z.strictObject({

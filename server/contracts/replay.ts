@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTimeText } from './instant';
+import { BULK_REPLAY_MAX_EVENT_IDS, BULK_REPLAY_MAX_EVENTS, REPLAY_MAX_EVENTS } from './limits';
 import { EVENT_TYPES, OUTCOMES, PROCESSING_STATUSES } from './webhook-event';
 
 /**
@@ -11,10 +12,6 @@ import { EVENT_TYPES, OUTCOMES, PROCESSING_STATUSES } from './webhook-event';
 const identifier = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const offset = z.int('must be an integer').min(0, 'must be non-negative').max(2_147_483_647);
 const dateTime = isoDateTimeText();
-
-export const REPLAY_MAX_EVENTS = { default: 1_000, max: 10_000 } as const;
-export const BULK_REPLAY_MAX_EVENTS = { default: 500, max: 5_000 } as const;
-export const BULK_REPLAY_MAX_EVENT_IDS = 500;
 
 export const replayOptionsSchema = z.strictObject({
   /** Re-run every event from the offset, also those already processed. */

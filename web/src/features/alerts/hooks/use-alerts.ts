@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ListAlertsInput } from '@contracts/alerts';
+import { ALERTS_LIMIT } from '@contracts/limits';
 import { useUrlParams } from '../../../hooks/use-url-params';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
@@ -26,5 +27,5 @@ export function useAlertFilter() {
 
 export function useAlerts(status: AlertStatusFilter) {
   const trpc = useTRPC();
-  return useQuery(trpc.alerts.list.queryOptions({ status, limit: 200 }, { refetchInterval: 10_000, placeholderData: keepPreviousData }));
+  return useQuery(trpc.alerts.list.queryOptions({ status, limit: ALERTS_LIMIT.max }, { refetchInterval: 10_000, placeholderData: keepPreviousData }));
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
+import { BULK_REPLAY_MAX_EVENTS } from '@contracts/limits';
 import type { BulkReplayStatus } from '@contracts/replay';
 import { Badge, StatusBadge } from '../../../components/badge';
 import { Button } from '../../../components/button';
@@ -24,8 +25,6 @@ const STATES = [
 ] as const satisfies readonly { value: BulkReplayStatus; label: string; title: string }[];
 type MissingState = Exclude<BulkReplayStatus, (typeof STATES)[number]['value']>;
 const _states: [MissingState] extends [never] ? true : MissingState = true;
-
-const CAP = { default: 500, max: 5000 };
 
 interface Form {
   status: BulkReplayStatus;
@@ -69,7 +68,7 @@ export function BulkReplayButton({ f }: { f: EventFilters }) {
 function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void }) {
   const [form, setForm] = useState<Form>(() => {
     const range = resolveTimeRange(f, Date.now());
-    return { status: 'failed', eventType: f.eventType, agentId: f.agentId, startDate: range.start_date ?? '', endDate: range.end_date ?? '', cap: CAP.default };
+    return { status: 'failed', eventType: f.eventType, agentId: f.agentId, startDate: range.start_date ?? '', endDate: range.end_date ?? '', cap: BULK_REPLAY_MAX_EVENTS.default };
   });
   const dry = useBulkReplay();
   const run = useBulkReplay();
@@ -156,13 +155,13 @@ function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void
               type="number"
               className="input"
               min={1}
-              max={CAP.max}
+              max={BULK_REPLAY_MAX_EVENTS.max}
               value={form.cap}
-              onChange={(e) => set({ cap: Math.min(CAP.max, Math.max(1, Math.trunc(Number(e.target.value) || 1))) })}
+              onChange={(e) => set({ cap: Math.min(BULK_REPLAY_MAX_EVENTS.max, Math.max(1, Math.trunc(Number(e.target.value) || 1))) })}
               aria-describedby="bulk-cap-hint"
             />
             <span className="field-hint" id="bulk-cap-hint">
-              The oldest matching events first; at most {formatNumber(CAP.max)}.
+              The oldest matching events first; at most {formatNumber(BULK_REPLAY_MAX_EVENTS.max)}.
             </span>
           </label>
           {ignored.length > 0 && (

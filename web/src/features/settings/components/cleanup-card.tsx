@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { MAX_RETENTION_DAYS } from '@contracts/limits';
 import { Button } from '../../../components/button';
 import { Card } from '../../../components/card';
 import { DescriptionList } from '../../../components/description-list';
@@ -9,8 +10,6 @@ import { errorMessage } from '../../../lib/api-error';
 import { formatDateTime, formatNumber } from '../../../lib/format';
 import { useCleanup } from '../hooks/use-settings-data';
 
-const MAX_DAYS = 36_500;
-
 /** The runbook's cleanup_old_events (admin): finished workflows' logs older than N days, and old refusals; confirmed first. */
 export function CleanupCard() {
   const cleanup = useCleanup();
@@ -20,8 +19,8 @@ export function CleanupCard() {
   const parsed = days.trim() === '' ? undefined : Number(days);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_DAYS)) {
-      setError(`A whole number of days, 1 to ${formatNumber(MAX_DAYS)}`);
+    if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_RETENTION_DAYS)) {
+      setError(`A whole number of days, 1 to ${formatNumber(MAX_RETENTION_DAYS)}`);
       return;
     }
     setError(null);

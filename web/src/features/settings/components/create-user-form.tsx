@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { CONSOLE_ROLES, createUserInputSchema } from '@contracts/auth';
+import { PASSWORD_MIN_CHARS } from '@contracts/limits';
 import { Button } from '../../../components/button';
 import { SelectField, TextField } from '../../../components/field';
 import { Callout } from '../../../components/states';
@@ -40,7 +41,7 @@ export function CreateUserForm() {
   return (
     <form className="form" onSubmit={submit} aria-label="Add a user" noValidate>
       <TextField label="New user e-mail" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
-      <TextField label="Initial password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} hint="At least 12 characters. Share it privately." />
+      <TextField label="Initial password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} hint={`At least ${PASSWORD_MIN_CHARS} characters. Share it privately.`} />
       <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value)} options={CONSOLE_ROLES.map((r) => ({ value: r, label: r }))} />
       {create.isError && (
         <Callout tone="bad" title="The user was not created" role="alert">

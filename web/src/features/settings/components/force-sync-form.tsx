@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { forceSyncInputSchema, SYNC_SCOPES, type ForceSyncInput } from '@contracts/force-sync';
+import { SYNC_TEXT_MAX_CHARS } from '@contracts/limits';
 import { Button } from '../../../components/button';
 import { SelectField, TextField } from '../../../components/field';
 import { Callout } from '../../../components/states';
@@ -49,8 +50,8 @@ export function ForceSyncForm({ onStarted }: { onStarted: (syncId: string) => vo
     <form className="form" onSubmit={submit} aria-label="Force sync" noValidate>
       <SelectField label="Scope" value={scope} onChange={(e) => setScope(e.target.value)} options={SYNC_SCOPES.map((s) => ({ value: s, label: humanize(s) }))} hint="Which platforms strategy_workflow covers." />
       <div className="form-row">
-        <TextField label="Client name" value={clientName} onChange={(e) => setClientName(e.target.value)} error={errors.client_name} maxLength={200} />
-        <TextField label="Industry" value={industry} onChange={(e) => setIndustry(e.target.value)} error={errors.industry} maxLength={200} />
+        <TextField label="Client name" value={clientName} onChange={(e) => setClientName(e.target.value)} error={errors.client_name} maxLength={SYNC_TEXT_MAX_CHARS} />
+        <TextField label="Industry" value={industry} onChange={(e) => setIndustry(e.target.value)} error={errors.industry} maxLength={SYNC_TEXT_MAX_CHARS} />
       </div>
       <TextField label="Recipients" value={recipients} onChange={(e) => setRecipients(e.target.value)} error={errors.recipients} hint="E-mail addresses, separated by commas. Optional." placeholder="ops@example.com, lead@example.com" />
       <label className="checkbox">

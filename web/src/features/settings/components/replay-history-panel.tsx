@@ -5,7 +5,7 @@ import { RelativeTime } from '../../../components/relative-time';
 import { EmptyState } from '../../../components/states';
 import { DataTable } from '../../../components/table';
 import { formatDuration, formatNumber, humanize } from '../../../lib/format';
-import { type ReplayItem, useReplayHistory } from '../hooks/use-settings-data';
+import { REPLAY_HISTORY_SIZE, type ReplayItem, useReplayHistory } from '../hooks/use-settings-data';
 
 function filterText(f: Record<string, unknown> | null): string {
   if (!f) return '—';
@@ -21,7 +21,7 @@ const STATUS_OF: Record<ReplayItem['status'], string> = { dry_run: 'pending', ru
 export function ReplayHistoryPanel() {
   const q = useReplayHistory();
   return (
-    <Card title="Replay history" id="replays" flush actions={<span className="muted small">Newest first · dry runs included · the last 100</span>}>
+    <Card title="Replay history" id="replays" flush actions={<span className="muted small">Newest first · dry runs included · the last {REPLAY_HISTORY_SIZE}</span>}>
       <DataTable<ReplayItem>
         label="Replay history"
         rows={q.data?.replays}

@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { AUDIT_LOG_LIMIT } from '@contracts/limits';
 import { LIVE_POLL_MS, POLL_MS } from '../../../lib/query-client';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
@@ -67,7 +68,7 @@ export function useAuditLog(filters: { action: string; cursor: string | undefine
   const trpc = useTRPC();
   return useQuery(
     trpc.audit.list.queryOptions(
-      { action: filters.action || undefined, limit: 50, cursor: filters.cursor },
+      { action: filters.action || undefined, limit: AUDIT_LOG_LIMIT.default, cursor: filters.cursor },
       // The newest page stays live; an older page is a fixed window.
       { refetchInterval: filters.cursor ? false : 10_000, placeholderData: keepPreviousData },
     ),
@@ -89,7 +90,10 @@ export function useCleanup() {
   return useMutation(trpc.diagnostics.cleanup.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }));
 }
 
+/** How many replays the history lists (within the contract's limit), and says it does. */
+export const REPLAY_HISTORY_SIZE = 100;
+
 export function useReplayHistory() {
   const trpc = useTRPC();
-  return useQuery(trpc.replay.list.queryOptions({ limit: 100 }, { refetchInterval: 10_000 }));
+  return useQuery(trpc.replay.list.queryOptions({ limit: REPLAY_HISTORY_SIZE }, { refetchInterval: 10_000 }));
 }
