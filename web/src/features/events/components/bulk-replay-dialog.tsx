@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { BULK_REPLAY_MAX_EVENTS } from '@contracts/limits';
 import type { BulkReplayStatus } from '@contracts/replay';
@@ -11,6 +11,7 @@ import { ReplayVsRerun } from '../../../components/replay-note';
 import { Segmented } from '../../../components/segmented';
 import { Callout, LoadingState } from '../../../components/states';
 import { DataTable } from '../../../components/table';
+import { useDryRunThenConfirm } from '../../../hooks/use-dry-run-then-confirm';
 import { errorMessage } from '../../../lib/api-error';
 import { formatNumber, humanize } from '../../../lib/format';
 import { fromLocalInput, toLocalInput } from '../../../lib/local-datetime';
@@ -70,24 +71,8 @@ function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void
     const range = resolveTimeRange(f, Date.now());
     return { status: 'failed', eventType: f.eventType, agentId: f.agentId, startDate: range.start_date ?? '', endDate: range.end_date ?? '', cap: BULK_REPLAY_MAX_EVENTS.default };
   });
-  const dry = useBulkReplay();
-  const run = useBulkReplay();
-  const [dryKey, setDryKey] = useState<string | null>(null);
-  const key = JSON.stringify(toRequest(form, true));
-  const dryRun = () => {
-    setDryKey(key);
-    dry.mutate(toRequest(form, true));
-  };
-  // The first dry run starts with the dialog (once, also under StrictMode's double effects).
-  const started = useRef(false);
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    dryRun();
-  }, []);
-  const plan = dry.data && dryKey === key ? dry.data : null;
-  const stale = Boolean(dry.data) && dryKey !== key;
-  const result = run.data;
+  const replay = useDryRunThenConfirm({ useAction: useBulkReplay, request: toRequest, input: form, onClose });
+  const { plan, stale, result } = replay;
   const set = (patch: Partial<Form>) => setForm((p) => ({ ...p, ...patch }));
   const ignored = [f.workflowId && 'workflow', f.q && 'payload search', f.status === 'success' && 'status'].filter(Boolean) as string[];
 
@@ -95,15 +80,15 @@ function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void
     <Dialog
       open
       wide
-      onClose={onClose}
+      onClose={replay.close}
       title={result ? 'Bulk replay finished' : 'Bulk replay'}
       describedBy="bulk-replay-explanation"
       footer={
-        <DryRunFooter done={Boolean(result)} onClose={onClose}>
-          <Button onClick={dryRun} busy={dry.isPending} variant={stale ? 'primary' : 'secondary'}>
-            {dry.data ? 'Dry run again' : 'Dry run'}
+        <DryRunFooter done={replay.phase === 'done'} onClose={replay.close}>
+          <Button onClick={() => replay.dryRun()} busy={replay.dryRunning} variant={stale ? 'primary' : 'secondary'}>
+            {replay.dryRunAnswered ? 'Dry run again' : 'Dry run'}
           </Button>
-          <Button variant="primary" disabled={!plan || plan.events_selected === 0 || dry.isPending} busy={run.isPending} onClick={() => plan && run.mutate(toRequest(form, false))}>
+          <Button variant="primary" disabled={!plan || plan.events_selected === 0 || replay.dryRunning} busy={replay.confirming} onClick={replay.confirm}>
             {plan && plan.events_selected > 0 ? `Replay ${formatNumber(plan.events_selected)} ${plan.events_selected === 1 ? 'event' : 'events'}` : 'Replay'}
           </Button>
         </DryRunFooter>
@@ -111,7 +96,7 @@ function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void
     >
       <ReplayVsRerun id="bulk-replay-explanation" />
       {!result && (
-        <fieldset className="form replay-form" disabled={run.isPending}>
+        <fieldset className="form replay-form" disabled={replay.confirming}>
           <legend className="visually-hidden">Which events</legend>
           <div className="field">
             <span className="field-label" aria-hidden="true">
@@ -171,10 +156,10 @@ function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void
           )}
         </fieldset>
       )}
-      {!result && <DryRunPlan plan={plan} busy={dry.isPending} error={dry.isError ? dry.error : null} stale={stale} status={form.status} />}
-      {run.isError && (
+      {!result && <DryRunPlan plan={plan} busy={replay.dryRunning} error={replay.dryRunError} stale={stale} status={form.status} />}
+      {replay.confirmError !== null && (
         <Callout tone="bad" title="The replay did not run" role="alert">
-          {errorMessage(run.error)}
+          {errorMessage(replay.confirmError)}
         </Callout>
       )}
       {result && <BulkResult r={result} />}

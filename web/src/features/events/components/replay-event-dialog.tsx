@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { Badge, StatusBadge } from '../../../components/badge';
 import { Button } from '../../../components/button';
@@ -8,6 +8,7 @@ import { DryRunFooter } from '../../../components/dry-run-footer';
 import { ProcessingSummary } from '../../../components/processing-summary';
 import { ReplayVsRerun } from '../../../components/replay-note';
 import { Callout, LoadingState } from '../../../components/states';
+import { useDryRunThenConfirm } from '../../../hooks/use-dry-run-then-confirm';
 import { errorMessage } from '../../../lib/api-error';
 import type { EventDetail } from '../hooks/use-event';
 import { type BulkReplayInput, useBulkReplay } from '../hooks/use-events';
@@ -37,28 +38,20 @@ export function ReplayEventButton({ e }: { e: EventDetail }) {
 }
 
 function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void }) {
-  const dry = useBulkReplay();
-  const run = useBulkReplay();
-  const started = useRef(false);
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    dry.mutate(request(e.event_id, true));
-  }, []);
-  const plan = dry.data;
-  const result = run.data;
+  const replay = useDryRunThenConfirm({ useAction: useBulkReplay, request, input: e.event_id, onClose });
+  const { plan, result } = replay;
   const sample = plan?.sample[0];
   const expect = expectation(e);
   const failedAgain = result && (result.processing_summary.failed_events > 0 || result.status === 'failed');
   return (
     <Dialog
       open
-      onClose={onClose}
+      onClose={replay.close}
       title={result ? 'Event replayed' : 'Replay this event?'}
       describedBy="replay-event-explanation"
       footer={
-        <DryRunFooter done={Boolean(result)} onClose={onClose}>
-          <Button variant="primary" disabled={!plan || plan.events_selected === 0} busy={run.isPending} onClick={() => run.mutate(request(e.event_id, false))}>
+        <DryRunFooter done={replay.phase === 'done'} onClose={replay.close}>
+          <Button variant="primary" disabled={!plan || plan.events_selected === 0} busy={replay.confirming} onClick={replay.confirm}>
             Confirm replay
           </Button>
         </DryRunFooter>
@@ -67,10 +60,10 @@ function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void
       <ReplayVsRerun id="replay-event-explanation" />
       {!result && (
         <>
-          {dry.isPending && <LoadingState label="Dry run…" />}
-          {dry.isError && (
+          {replay.dryRunning && <LoadingState label="Dry run…" />}
+          {replay.dryRunError !== null && (
             <Callout tone="bad" title="The dry run failed" role="alert">
-              {errorMessage(dry.error)}
+              {errorMessage(replay.dryRunError)}
             </Callout>
           )}
           {plan && sample && (
@@ -98,9 +91,9 @@ function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void
           )}
         </>
       )}
-      {run.isError && (
+      {replay.confirmError !== null && (
         <Callout tone="bad" title="The replay did not run" role="alert">
-          {errorMessage(run.error)}
+          {errorMessage(replay.confirmError)}
         </Callout>
       )}
       {result && (
@@ -111,7 +104,7 @@ function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void
               : e.failure_kind === 'reported'
                 ? 'The event was re-applied; it still reports the failure Opal sent. Re-run the workflow for a new outcome.'
                 : 'The event was re-applied and its workflow rebuilt.'}{' '}
-            <Link href={`/workflows/${encodeURIComponent(e.workflow_id ?? '')}`} onClick={onClose}>
+            <Link href={`/workflows/${encodeURIComponent(e.workflow_id ?? '')}`} onClick={replay.close}>
               Open the workflow
             </Link>
           </Callout>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { Badge, StatusBadge } from '../../../components/badge';
 import { Button } from '../../../components/button';
@@ -9,6 +9,7 @@ import { ReplayVsRerun } from '../../../components/replay-note';
 import { Stat } from '../../../components/card';
 import { Callout, LoadingState } from '../../../components/states';
 import { DataTable } from '../../../components/table';
+import { useDryRunThenConfirm } from '../../../hooks/use-dry-run-then-confirm';
 import { errorMessage } from '../../../lib/api-error';
 import { formatNumber, humanize } from '../../../lib/format';
 import { type ReplayWorkflowInput, type ReplayWorkflowResult, useReplayWorkflow } from '../hooks/use-workflows';
@@ -41,38 +42,24 @@ export function ReplayWorkflowButton({ workflowId }: { workflowId: string }) {
 
 function ReplayWorkflowDialog({ workflowId, onClose }: { workflowId: string; onClose: () => void }) {
   const [options, setOptions] = useState<Options>({ fromOffset: 0, forceReprocess: false, skipDuplicates: false });
-  const dry = useReplayWorkflow();
-  const run = useReplayWorkflow();
-  const [dryKey, setDryKey] = useState<string | null>(null);
-  const key = JSON.stringify(options);
-  const dryRun = (o = options) => {
-    setDryKey(JSON.stringify(o));
-    dry.mutate(toRequest(workflowId, o, true));
-  };
-  const started = useRef(false);
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    dryRun();
-  }, []);
+  const replay = useDryRunThenConfirm({ useAction: useReplayWorkflow, request: (o: Options, dryRun: boolean) => toRequest(workflowId, o, dryRun), input: options, onClose });
   // A changed option is dry-run again at once: what the confirmation will do is always on screen.
   const set = (patch: Partial<Options>) => {
     const next = { ...options, ...patch };
     setOptions(next);
-    if (!Number.isNaN(next.fromOffset)) dryRun(next);
+    if (!Number.isNaN(next.fromOffset)) replay.dryRun(next);
   };
-  const plan = dry.data && dryKey === key ? dry.data : null;
-  const result = run.data;
+  const { plan, result } = replay;
   return (
     <Dialog
       open
       wide
-      onClose={onClose}
+      onClose={replay.close}
       title={result ? 'Replay finished' : 'Replay this workflow?'}
       describedBy="replay-workflow-explanation"
       footer={
-        <DryRunFooter done={Boolean(result)} onClose={onClose}>
-          <Button variant="primary" disabled={!plan || plan.events_to_rerun === 0 || dry.isPending} busy={run.isPending} onClick={() => run.mutate(toRequest(workflowId, options, false))}>
+        <DryRunFooter done={replay.phase === 'done'} onClose={replay.close}>
+          <Button variant="primary" disabled={!plan || plan.events_to_rerun === 0 || replay.dryRunning} busy={replay.confirming} onClick={replay.confirm}>
             {plan && plan.events_to_rerun > 0 ? `Replay ${formatNumber(plan.events_to_rerun)} ${plan.events_to_rerun === 1 ? 'event' : 'events'}` : 'Replay'}
           </Button>
         </DryRunFooter>
@@ -80,7 +67,7 @@ function ReplayWorkflowDialog({ workflowId, onClose }: { workflowId: string; onC
     >
       <ReplayVsRerun id="replay-workflow-explanation" />
       {!result && (
-        <fieldset className="replay-options" disabled={run.isPending}>
+        <fieldset className="replay-options" disabled={replay.confirming}>
           <legend className="visually-hidden">Replay options</legend>
           <label className="inline-field">
             <span>From offset</span>
@@ -96,16 +83,16 @@ function ReplayWorkflowDialog({ workflowId, onClose }: { workflowId: string; onC
           </label>
         </fieldset>
       )}
-      {!result && dry.isPending && <LoadingState label="Dry run…" />}
-      {!result && dry.isError && (
+      {!result && replay.dryRunning && <LoadingState label="Dry run…" />}
+      {!result && replay.dryRunError !== null && (
         <Callout tone="bad" title="The dry run failed" role="alert">
-          {errorMessage(dry.error)}
+          {errorMessage(replay.dryRunError)}
         </Callout>
       )}
-      {!result && plan && !dry.isPending && <Plan plan={plan} />}
-      {run.isError && (
+      {!result && plan && !replay.dryRunning && <Plan plan={plan} />}
+      {replay.confirmError !== null && (
         <Callout tone="bad" title="The replay did not run" role="alert">
-          {errorMessage(run.error)}
+          {errorMessage(replay.confirmError)}
         </Callout>
       )}
       {result && <Result r={result} />}
