@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_OPAL_AUTH_KEY, TEST_WEBHOOK_SECRET } from '../../server/config/make-test-config';
+import { TEST_OPAL_AUTH_KEY, TEST_WEBHOOK_SECRET } from '../../server/test-support/make-test-config';
 import { projectRoot } from '../../server/paths';
 
 export const SECRET = TEST_WEBHOOK_SECRET;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigCheck } from './config';
 import { ConfigError, loadConfig } from './config';
 import { ENV_VARIABLES } from './env-schema';
-import { SECRETS, VALID_PRODUCTION_ENV, leaksSecret } from './test-envs';
+import { SECRETS, VALID_PRODUCTION_ENV, leaksSecret } from '../test-support/test-envs';
 
 const dirs: string[] = [];
 function tmp(): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 import { DEV_SECRETS_FILE } from './dev-secrets';
-import { leaksSecret } from './test-envs';
+import { leaksSecret } from '../test-support/test-envs';
 
 const dirs: string[] = [];
 function tmp(): string {

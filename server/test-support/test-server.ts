@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Config } from '../config/config';
-import { makeTestConfig } from '../config/make-test-config';
+import { makeTestConfig } from './make-test-config';
 import type { DriverName } from '../db/database';
 import { createLogger } from '../logger';
 import { type RunningServer, startServer } from '../server';

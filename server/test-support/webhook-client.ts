@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signOsa } from '../domain/webhooks/signature/osa-signature';
-import { signStandardWebhook } from '../domain/webhooks/signature/standard-webhooks-signature';
+import { signStandardWebhook } from './sign-standard-webhook';
 
 export interface EventBody {
   event_type: string;

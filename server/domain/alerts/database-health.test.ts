@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestConfig } from '../../config/make-test-config';
+import { makeTestConfig } from '../../test-support/make-test-config';
 import { createLogger } from '../../logger';
 import { type RunningServer, startServer } from '../../server';
 import { openPostgresBehindProxy } from '../../test-support/postgres-behind-proxy';
@@ -7,7 +7,7 @@ import type { TcpProxy } from '../../test-support/tcp-proxy';
 import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { DEFAULT_ALERT_RULES } from './alert-rules';
-import { alertRows, clearAlertData } from './alert-test-support';
+import { alertRows, clearAlertData } from '../../test-support/alert-test-support';
 import { DatabaseHealth } from './database-health';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');

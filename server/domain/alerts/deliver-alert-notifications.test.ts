@@ -4,7 +4,7 @@ import { webhookEvents } from '../../db/schema';
 import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { DEFAULT_ALERT_RULES } from './alert-rules';
-import { type AlertReceiver, alertRows, at, clearAlertData, MIN, seedEvents, startAlertReceiver } from './alert-test-support';
+import { type AlertReceiver, alertRows, at, clearAlertData, MIN, seedEvents, startAlertReceiver } from '../../test-support/alert-test-support';
 import { DatabaseHealth } from './database-health';
 import { deliverAlertNotifications } from './deliver-alert-notifications';
 import { evaluateAlerts } from './evaluate-alerts';

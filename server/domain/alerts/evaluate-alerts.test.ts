@@ -15,7 +15,7 @@ import {
   seedRejection,
   seedSyncs,
   seedWorkflow,
-} from './alert-test-support';
+} from '../../test-support/alert-test-support';
 import { evaluateAlerts } from './evaluate-alerts';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobRuns } from '../../db/schema';
 import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
-import { type AlertReceiver, alertRows, at, MIN, seedEvents, startAlertReceiver } from './alert-test-support';
+import { type AlertReceiver, alertRows, at, MIN, seedEvents, startAlertReceiver } from '../../test-support/alert-test-support';
 import { ALERT_JOB_NAME } from './register-alert-jobs';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');

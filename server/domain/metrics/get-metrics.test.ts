@@ -14,7 +14,7 @@ import {
   insertSync,
   insertWorkflow,
   processingTimes,
-} from './metrics-test-seed';
+} from '../../test-support/metrics-test-seed';
 import { rollUpHours } from './roll-up-hours';
 
 const NOW = Date.parse('2026-03-10T12:30:00Z');

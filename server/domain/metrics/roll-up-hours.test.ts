@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hourlyRollups, jobRuns, syncRequests, webhookEvents, workflows } from '../../db/schema';
 import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
-import { eventRow, insertEvents, insertHttp, insertRejection, insertSync, insertWorkflow } from './metrics-test-seed';
+import { eventRow, insertEvents, insertHttp, insertRejection, insertSync, insertWorkflow } from '../../test-support/metrics-test-seed';
 import { ROLLUP_JOB } from './register-metrics-jobs';
 import { rollUpHours } from './roll-up-hours';
 

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestConfig } from '../../config/make-test-config';
+import { makeTestConfig } from '../../test-support/make-test-config';
 import { webhookEvents } from '../../db/schema';
 import { DEFAULT_ALERT_RULES } from '../../domain/alerts/alert-rules';
-import { type AlertReceiver, startAlertReceiver } from '../../domain/alerts/alert-test-support';
+import { type AlertReceiver, startAlertReceiver } from '../../test-support/alert-test-support';
 import { createLogger } from '../../logger';
 import { type RunningServer, startServer } from '../../server';
 import { openPostgresBehindProxy } from '../../test-support/postgres-behind-proxy';

@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestConfig } from '../../config/make-test-config';
+import { makeTestConfig } from '../../test-support/make-test-config';
 import { webhookEvents } from '../../db/schema';
 import { createLogger } from '../../logger';
 import { type RunningServer, startServer } from '../../server';

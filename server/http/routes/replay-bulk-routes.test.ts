@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, replays, webhookEvents } from '../../db/schema';
-import { eventsOf, foldOf, immutable, markFailed, projectionOf, storeEvents, strategyRun } from '../../domain/replay/replay-test-fixtures';
+import { eventsOf, foldOf, immutable, markFailed, projectionOf, storeEvents, strategyRun } from '../../test-support/replay-test-fixtures';
 import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { makeEvent } from '../../test-support/webhook-client';

@@ -10,7 +10,7 @@ import {
   projectionOf,
   storeEvents,
   strategyRun,
-} from '../../domain/replay/replay-test-fixtures';
+} from '../../test-support/replay-test-fixtures';
 import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { makeEvent } from '../../test-support/webhook-client';

@@ -3,7 +3,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookEvents, webhookRejections } from '../../db/schema';
 import { signOsa } from '../../domain/webhooks/signature/osa-signature';
-import { signStandardWebhook } from '../../domain/webhooks/signature/standard-webhooks-signature';
+import { signStandardWebhook } from '../../test-support/sign-standard-webhook';
 import { MAX_AGE_MS } from '../../domain/webhooks/signature/verify-signature';
 import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';

@@ -15,7 +15,7 @@ import { testDrivers } from '../../test-support/test-database';
 import type { TestServer } from '../../test-support/test-server';
 import { makeEvent, postOsa, postRaw } from '../../test-support/webhook-client';
 import { REST_ROUTES } from '../openapi/rest-routes';
-import { callTrpc, consoleHeaders, createConsoleUser, LB_HEADERS, lbFetch, productionEnv, signIn, startProductionServer, TRPC_PROCEDURES } from './authz-production-server';
+import { callTrpc, consoleHeaders, createConsoleUser, LB_HEADERS, lbFetch, productionEnv, signIn, startProductionServer, TRPC_PROCEDURES } from '../../test-support/authz-production-server';
 
 type Access = { kind: 'open' } | { kind: 'signature' } | { kind: 'tool_token' } | { kind: 'roles'; roles: readonly Role[] };
 const OPEN: Access = { kind: 'open' };

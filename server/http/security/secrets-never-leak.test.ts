@@ -27,16 +27,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiKeyRole } from '../../config/config';
 import { alerts, auditLog, jobRuns, replays, sessions, syncRequests, users, webhookEvents, webhookRejections } from '../../db/schema';
 import { signOsa } from '../../domain/webhooks/signature/osa-signature';
-import { signStandardWebhook } from '../../domain/webhooks/signature/standard-webhooks-signature';
+import { signStandardWebhook } from '../../test-support/sign-standard-webhook';
 import { type FakeOpal, type FakeOpalBehaviour, startFakeOpal } from '../../test-support/fake-opal';
 import { testDrivers } from '../../test-support/test-database';
 import type { TestServer } from '../../test-support/test-server';
 import { makeEvent, postOsa, postRaw, postStandard } from '../../test-support/webhook-client';
 import { REST_ROUTES } from '../openapi/rest-routes';
 import { SESSION_COOKIE } from '../session-cookie';
-import { callTrpc, consoleHeaders, LB_HEADERS, lbFetch, productionEnv, type ProductionSettings, signIn, startProductionServer, TRPC_PROCEDURES } from './authz-production-server';
-import { AnswerLog, Canaries, canary, leaksIn, type Output } from './leak-canaries';
-import { type RecordingEndpoint, startRecordingEndpoint } from './leak-recording-endpoint';
+import { callTrpc, consoleHeaders, LB_HEADERS, lbFetch, productionEnv, type ProductionSettings, signIn, startProductionServer, TRPC_PROCEDURES } from '../../test-support/authz-production-server';
+import { AnswerLog, Canaries, canary, leaksIn, type Output } from '../../test-support/leak-canaries';
+import { type RecordingEndpoint, startRecordingEndpoint } from '../../test-support/leak-recording-endpoint';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const procedures = TRPC_PROCEDURES;
@@ -450,8 +450,8 @@ describe('the config CLI and a refused start-up print no secret', () => {
       OPAL_WEBHOOK_URL: `http://webhook.opal.test/webhooks/${x.opalUrlPath}`,
     };
     const [ok, refused, startUp] = await Promise.all([
-      runScript('server/config/test-config-cli.ts', valid),
-      runScript('server/config/test-config-cli.ts', failing),
+      runScript('server/config/check-config-cli.ts', valid),
+      runScript('server/config/check-config-cli.ts', failing),
       runScript('server/main.ts', failing),
     ]);
     expect(ok.code).toBe(0);

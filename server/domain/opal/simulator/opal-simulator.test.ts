@@ -4,7 +4,7 @@ import { STRATEGY_AGENTS, STRATEGY_WORKFLOW } from '../../../contracts/strategy-
 import { webhookEventSchema } from '../../../contracts/webhook-event';
 import { OpalSimulator, type OpalSimulatorOptions, type SimulatorScenario } from './opal-simulator';
 import type { OpalHttpRequest } from './simulator-types';
-import { startCallbackReceiver, type CallbackReceiver, type ReceiverAnswer } from './test-callback-receiver';
+import { startCallbackReceiver, type CallbackReceiver, type ReceiverAnswer } from '../../../test-support/test-callback-receiver';
 
 const SECRET = 'sim-test-secret-0123456789abcdef0123456789';
 const AUTH_KEY = 'sim-test-auth-key-0123456789abcdef0123456789';

@@ -7,13 +7,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sameHmacKey } from '../../../test-support/same-hmac-key';
+import { signStandardWebhook } from '../../../test-support/sign-standard-webhook';
 import { parseOsaSignatureHeader, signOsa } from './osa-signature';
 import {
   deriveStandardWebhookKey,
   isValidWebhookId,
   parseStandardWebhookSignatureHeader,
   parseStandardWebhookTimestamp,
-  signStandardWebhook,
 } from './standard-webhooks-signature';
 import { MAX_AGE_MS, MAX_FUTURE_MS, createSignatureVerifier, type VerifyResult, type WebhookHeaders } from './verify-signature';
 

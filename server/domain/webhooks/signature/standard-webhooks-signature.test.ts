@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
+import { signStandardWebhook } from '../../../test-support/sign-standard-webhook';
 import {
   MAX_STANDARD_SIGNATURE_HEADER_LENGTH,
   deriveStandardWebhookKey,
   isValidWebhookId,
   parseStandardWebhookSignatureHeader,
   parseStandardWebhookTimestamp,
-  signStandardWebhook,
 } from './standard-webhooks-signature';
 
 // The Standard Webhooks specification's published example.

@@ -16,9 +16,10 @@
  *   window allows 5 minutes ahead (ours 60 s), it hashes with a pure-JS
  *   SHA-256 (slow on a hot path), it decodes a Buffer body to text (we sign
  *   raw bytes, as the spec says) and it JSON-parses the body.
- * - Not its sign() either, for the same Buffer-to-text reason: our signer and
- *   verifier must agree on any bytes. The tests use the package as an
- *   independent oracle instead.
+ * - Not its sign() either, for the same Buffer-to-text reason: our signer
+ *   (server/test-support/sign-standard-webhook.ts, for tests) and verifier
+ *   must agree on any bytes. The tests use the package as an independent
+ *   oracle instead.
  *
  * Choosing the scheme, the window and the result shape live in
  * verify-signature.ts.
@@ -166,35 +167,4 @@ export function matchStandardWebhookSignature(
     }
   }
   return false;
-}
-
-/** A type alias, not an interface, so it can be passed where a header record is expected. */
-export type StandardWebhookHeaders = {
-  'webhook-id': string;
-  'webhook-timestamp': string;
-  'webhook-signature': string;
-};
-
-/** The three Standard Webhooks headers for a body; for tests and tools. */
-export function signStandardWebhook({
-  secret,
-  id,
-  timestampSeconds,
-  rawBody,
-}: {
-  secret: string;
-  id: string;
-  timestampSeconds: number;
-  rawBody: Buffer | string;
-}): StandardWebhookHeaders {
-  if (!Number.isSafeInteger(timestampSeconds) || timestampSeconds < 0) {
-    throw new RangeError('timestampSeconds must be a non-negative safe integer');
-  }
-  const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
-  const mac = computeStandardWebhookMac(createStandardWebhookKey(secret), id, timestampSeconds, body);
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': `v1,${mac.toString('base64')}`,
-  };
 }

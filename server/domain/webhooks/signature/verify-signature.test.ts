@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { sameHmacKey } from '../../../test-support/same-hmac-key';
-import { deriveStandardWebhookKey, signStandardWebhook } from './standard-webhooks-signature';
+import { signStandardWebhook } from '../../../test-support/sign-standard-webhook';
 import { signOsa } from './osa-signature';
+import { deriveStandardWebhookKey } from './standard-webhooks-signature';
 import {
   MAX_AGE_MS,
   MAX_FUTURE_MS,

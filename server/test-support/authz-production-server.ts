@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiKeyRole, ConfigCheck } from '../../config/config';
-import { loadConfig } from '../../config/config';
-import type { DriverName } from '../../db/database';
-import { startTestServer, type TestServer } from '../../test-support/test-server';
-import { appRouter } from '../../trpc/app-router';
-import { SESSION_COOKIE } from '../session-cookie';
+import type { ApiKeyRole, ConfigCheck } from '../config/config';
+import { loadConfig } from '../config/config';
+import type { DriverName } from '../db/database';
+import { SESSION_COOKIE } from '../http/session-cookie';
+import { appRouter } from '../trpc/app-router';
+import { startTestServer, type TestServer } from './test-server';
 
 export interface ProductionSettings {
   authKey: string;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSignatureVerifier } from '../../webhooks/signature/verify-signature';
+import { createSignatureVerifier } from '../domain/webhooks/signature/verify-signature';
 
 /**
  * Test helper: a real HTTP receiver on an ephemeral loopback port that checks

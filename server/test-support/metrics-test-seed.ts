@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/database';
-import { httpRequestRollups, syncRequests, webhookEvents, webhookRejections, workflows } from '../../db/schema';
+import type { Db } from '../db/database';
+import { httpRequestRollups, syncRequests, webhookEvents, webhookRejections, workflows } from '../db/schema';
 
 /** Test data for the metrics service: rows written straight to the tables, at chosen times. */
 

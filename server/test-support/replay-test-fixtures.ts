@@ -5,13 +5,13 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { expect } from 'vitest';
-import type { EventType, Outcome } from '../../contracts/webhook-event';
-import type { Db } from '../../db/database';
-import { agentRuns, webhookEvents, workflows } from '../../db/schema';
-import type { TestServer } from '../../test-support/test-server';
-import { type EventBody, makeEvent, postOsa } from '../../test-support/webhook-client';
-import { foldWorkflow } from '../workflows/fold-workflow';
-import { rebuildWorkflowProjection } from '../workflows/rebuild-workflow-projection';
+import type { EventType, Outcome } from '../contracts/webhook-event';
+import type { Db } from '../db/database';
+import { agentRuns, webhookEvents, workflows } from '../db/schema';
+import { foldWorkflow } from '../domain/workflows/fold-workflow';
+import { rebuildWorkflowProjection } from '../domain/workflows/rebuild-workflow-projection';
+import type { TestServer } from './test-server';
+import { type EventBody, makeEvent, postOsa } from './webhook-client';
 
 /** A strategy_workflow run: started, each agent started and completed, completed; offsets 0, 1, 2, … */
 export function strategyRun(workflowId: string, agents: string[] = ['content_review', 'geo_audit'], opts: { complete?: boolean } = {}): EventBody[] {

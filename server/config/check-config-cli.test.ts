@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEV_SECRETS_FILE } from './dev-secrets';
-import { SECRETS, VALID_PRODUCTION_ENV, leaksSecret } from './test-envs';
+import { SECRETS, VALID_PRODUCTION_ENV, leaksSecret } from '../test-support/test-envs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dirs: string[] = [];
@@ -17,7 +17,7 @@ afterEach(() => {
 function runCli(env: Record<string, string>) {
   const cwd = mkdtempSync(join(tmpdir(), 'config-cli-test-'));
   dirs.push(cwd);
-  const result = spawnSync('npx', ['--no-install', 'tsx', join(root, 'server/config/test-config-cli.ts')], {
+  const result = spawnSync('npx', ['--no-install', 'tsx', join(root, 'server/config/check-config-cli.ts')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, 'data'), ...env },
     encoding: 'utf8',

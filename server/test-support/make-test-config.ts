@@ -8,8 +8,8 @@ import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from './config';
-import { loadConfig } from './config';
+import type { Config } from '../config/config';
+import { loadConfig } from '../config/config';
 
 /** Arrays are replaced, not merged; an explicit `undefined` unsets an optional field. */
 export type DeepPartial<T> = T extends readonly unknown[]

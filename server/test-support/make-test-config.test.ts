@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config';
+import { loadConfig } from '../config/config';
 import { TEST_WEBHOOK_SECRET, makeTestConfig } from './make-test-config';
 
 describe('makeTestConfig', () => {

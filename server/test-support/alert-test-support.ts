@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/database';
-import { alertColumns } from './alert-store';
-import { alerts, auditLog, syncRequests, webhookEvents, webhookRejections, workflows } from '../../db/schema';
+import type { Db } from '../db/database';
+import { alerts, auditLog, syncRequests, webhookEvents, webhookRejections, workflows } from '../db/schema';
+import { alertColumns } from '../domain/alerts/alert-store';
 
 /** Test seeding for the alert rules: rows as the real writers store them, at chosen times. */
 export const at = (base: Date, offsetMs: number) => new Date(base.getTime() + offsetMs);

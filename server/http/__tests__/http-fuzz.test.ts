@@ -1,7 +1,7 @@
 /**
  * Fuzzes every route of a real server: each REST route (REST_ROUTES), each
  * tRPC procedure, and paths nobody declared, with seeded hostile bodies,
- * headers and query strings (server/http/fuzz/fuzz-inputs.ts). For every
+ * headers and query strings (server/test-support/fuzz-inputs.ts). For every
  * answer: never a 5xx, an X-Correlation-Id, DESIGN.md's error shape; after
  * every batch the server still answers its health check and no table grew
  * except by what an accepted (2xx) request may add.
@@ -18,7 +18,7 @@ import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { appRouter } from '../../trpc/app-router';
 import { REST_ROUTES } from '../openapi/rest-routes';
-import { type FuzzRequest, type FuzzTarget, type RouteClass, Rng, UNKNOWN_TARGETS, makeRequest, restTargets, sweepRequests } from './fuzz-inputs';
+import { type FuzzRequest, type FuzzTarget, type RouteClass, Rng, UNKNOWN_TARGETS, makeRequest, restTargets, sweepRequests } from '../../test-support/fuzz-inputs';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 424_242);
 const OPEN_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 1_800);

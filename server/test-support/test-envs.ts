@@ -1,7 +1,7 @@
 /**
- * Environments shared by this folder's tests. The secret values are
- * distinctive (each starts with a marker word) so a test can search output
- * for them; none contains a placeholder word.
+ * Environments shared by the configuration tests (server/config). The
+ * secret values are distinctive (each starts with a marker word) so a test
+ * can search output for them; none contains a placeholder word.
  */
 export const SECRETS = {
   authKey: 'AUTHKEYzq8v1Lr4Tn6Wp2Xy9Bc3Dk5Fh7Jm0Ns',
