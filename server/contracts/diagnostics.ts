@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ISO_DATE_TIME, isStorableDate, isoDateTimeText } from './instant';
 import { MAX_RETENTION_DAYS } from './limits';
-import { EVENT_TYPES } from './webhook-event';
+import { EVENT_TYPES, SIGNATURE_SCHEMES } from './webhook-event';
 
 /**
  * Diagnostics (`/api/diagnostics/last-webhook`, runbook section 4) and the
@@ -268,3 +268,39 @@ export const listRejectionsInputSchema = z.strictObject({
   limit: z.int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
+
+/** Why a delivery was refused (the console's refused-deliveries tab, `refused_deliveries.by_reason`). */
+export const REJECTION_REASONS = [
+  'missing_signature',
+  'malformed_signature',
+  'invalid_signature',
+  'stale_timestamp',
+  'future_timestamp',
+  'malformed_body',
+  'invalid_event',
+  'unsupported_media_type',
+  'payload_too_large',
+  'rate_limited',
+  'unauthorized_tool_call',
+] as const;
+export type RejectionReasonName = (typeof REJECTION_REASONS)[number];
+
+/** `diagnostics.rejections`: refused deliveries, newest first. Never a body: an unverified body is not stored. */
+export const rejectionsPageSchema = z.strictObject({
+  rejections: z.array(
+    z.strictObject({
+      id: z.uuid(),
+      received_at: z.iso.datetime(),
+      reason: z.enum(REJECTION_REASONS),
+      detail: z.string().nullable().describe('What was wrong, in words'),
+      source_ip: z.string().nullable(),
+      body_size: z.int().nonnegative().nullable().describe('Bytes, when known'),
+      body_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().describe('Hex SHA-256 of the refused body, to match it with a sender log'),
+      signature_scheme: z.enum(SIGNATURE_SCHEMES).nullable().describe('The scheme the delivery claimed; null when none could be told'),
+      correlation_id: z.string().nullable(),
+      occurrences: z.int().min(1).describe('More than 1: an aggregate row for refusals over the per-minute cap'),
+    }),
+  ),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+});
+export type RejectionsPage = z.infer<typeof rejectionsPageSchema>;

@@ -19,6 +19,10 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const PROCESSING_STATUSES = ['pending', 'processed', 'failed'] as const;
 export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number];
 
+/** How a stored event was authenticated: an OSA or Standard Webhooks signature, or Opal's tool call. */
+export const SIGNATURE_SCHEMES = ['osa', 'standard_webhooks', 'opal_tool'] as const;
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
+
 const identifier = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 // ISO 8601 text, or epoch milliseconds.
