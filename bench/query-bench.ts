@@ -223,7 +223,9 @@ async function main(): Promise<void> {
     const q7 = metricsInputSchema.parse({ range: '7d' });
     const q1 = metricsInputSchema.parse({ range: '1h' });
     // The clock stands still at the seed time, so a rerun with --reuse measures the same data.
-    const ctx = { db, database, now: () => nowMs, logger: createLogger({ debug: false, level: 'warn' }), telemetry: new Telemetry() } as unknown as Ctx;
+    const now = () => nowMs;
+    const logger = createLogger({ debug: false, level: 'warn' });
+    const ctx = { db, database, now, logger, telemetry: new Telemetry({ db, logger, now }) } as unknown as Ctx;
     // A job run rewrites the last 3 hours and the current one at a new version, as the live job does every minute.
     const rollAgain = () => rollUpHours({ ctx });
     // Cold: as the first request of a process, every stored hour read and decoded.

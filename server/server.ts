@@ -7,6 +7,7 @@ import { type DatabaseTarget, openDatabase } from './db/open-database';
 import { createApiKeyAuthenticator } from './domain/auth/api-key-authenticator';
 import { AuditRecorder } from './domain/auth/audit-recorder';
 import type { Ctx } from './domain/context';
+import { resolveAlertRules } from './domain/alerts/alert-rules';
 import { DatabaseHealth } from './domain/alerts/database-health';
 import { deleteExpiredSessions, ensureFirstAdmin } from './domain/auth/sessions';
 import { registerAlertJobs } from './domain/alerts/register-alert-jobs';
@@ -55,7 +56,8 @@ export async function startServer(opts: {
   const { config, logger } = opts;
   const database = opts.database ?? (await openDatabase(databaseTargetOf(config)));
   const now = opts.now ?? Date.now;
-  const telemetry = new Telemetry();
+  const telemetry = new Telemetry({ db: database.db, logger, now });
+  const alertRules = resolveAlertRules();
   const projections = new ProjectionWorker({
     db: database.db,
     logger,
@@ -85,14 +87,23 @@ export async function startServer(opts: {
     opal: createOpalGateway({ config, logger, selfUrl: () => self.url }),
     scheduler: new ClusterScheduler({ db: database.db, logger, now }),
     telemetry,
-    dbHealth: new DatabaseHealth(),
+    dbHealth: new DatabaseHealth({
+      db: database.db,
+      ping: () => database.ping(),
+      logger,
+      now,
+      config,
+      rule: alertRules.database_connection,
+    }),
   };
   await ensureFirstAdmin(ctx);
   ctx.scheduler.register({ name: 'expired-sessions', everyMs: 3600_000, leaseMs: 60_000, run: () => deleteExpiredSessions(ctx) });
-  registerAlertJobs(ctx);
+  registerAlertJobs(ctx, { rules: alertRules });
   registerRetentionJob(ctx);
   registerMetricsJobs(ctx);
   projections.start();
+  // This process's own timer, not a cluster job: `background` (the scheduler's timer) does not govern it.
+  ctx.dbHealth.start();
   if (opts.background !== false) ctx.scheduler.start();
 
   const server = createServer(createApp(ctx));

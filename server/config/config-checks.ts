@@ -8,12 +8,18 @@
  * Messages never contain a secret value: they say what is wrong, and for
  * webhook URLs they show the origin only.
  */
-import type { ConfigCheck } from './config';
 import type { DevSecretName } from './dev-secrets';
 import type { EnvValues, EnvVariable } from './env-schema';
 import { ENV_VARIABLES } from './env-schema';
 import { isHttpsOrLoopback, urlOrigin } from './loopback-host';
 import { secretProblems, webhookSecretProblems } from './secret-rules';
+
+/** `variable` is an environment variable name, or `database`. `message` never contains a secret value. */
+export interface ConfigCheck {
+  variable: string;
+  ok: boolean;
+  message: string;
+}
 
 export interface CheckInput {
   values: EnvValues;

@@ -7,7 +7,7 @@
  * elsewhere the same checks are returned as warnings.
  */
 import { resolve } from 'node:path';
-import { runChecks } from './config-checks';
+import { type ConfigCheck, runChecks } from './config-checks';
 import type { DevSecretName } from './dev-secrets';
 import { DEV_SECRETS_FILE, DevSecretsError, provideDevSecrets } from './dev-secrets';
 import type { EnvVariable } from './env-schema';
@@ -52,12 +52,8 @@ export interface Config {
   debug: boolean;
 }
 
-/** `variable` is an environment variable name, or `database`. `message` never contains a secret value. */
-export interface ConfigCheck {
-  variable: string;
-  ok: boolean;
-  message: string;
-}
+// Defined beside the checks, which config.ts runs (the other way round would be an import cycle); its users import it from here.
+export type { ConfigCheck } from './config-checks';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -8,10 +8,15 @@ import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { DEFAULT_ALERT_RULES } from './alert-rules';
 import { alertRows, clearAlertData } from '../../test-support/alert-test-support';
-import { DatabaseHealth } from './database-health';
+import { DatabaseHealth, type DatabaseHealthDeps } from './database-health';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const rule = DEFAULT_ALERT_RULES.database_connection;
+
+/** The server's own dependencies, with the test's rule and ping; never started, so the test drives every probe. */
+function healthOf(ctx: RunningServer['ctx'], o: Pick<DatabaseHealthDeps, 'rule' | 'ping'>): DatabaseHealth {
+  return new DatabaseHealth({ db: ctx.db, logger: ctx.logger, now: ctx.now, config: ctx.config, ...o });
+}
 
 /** A ping the test switches between failing and answering. */
 function fakePing() {
@@ -39,11 +44,7 @@ describe.each(testDrivers)('database health on %s', (driver) => {
     await clearAlertData(s.ctx.db);
   });
 
-  const healthWith = (ping: () => Promise<void>) => {
-    const h = new DatabaseHealth();
-    h.start(s.ctx, { rule, ping, timer: false });
-    return h;
-  };
+  const healthWith = (ping: () => Promise<void>) => healthOf(s.ctx, { rule, ping });
   const probeAt = async (h: DatabaseHealth, t: number) => {
     clock = t;
     await h.probe();
@@ -89,8 +90,7 @@ describe.each(testDrivers)('database health on %s', (driver) => {
 
   it('fires on a long run of failures even below the failure count (slow, timed-out probes)', async () => {
     const { state, ping } = fakePing();
-    const h = new DatabaseHealth();
-    h.start(s.ctx, { rule: { ...rule, failuresToFire: 100 }, ping, timer: false });
+    const h = healthOf(s.ctx, { rule: { ...rule, failuresToFire: 100 }, ping });
     state.up = false;
     await probeAt(h, T0);
     await probeAt(h, T0 + 29_000);
@@ -160,9 +160,24 @@ describe.each(testDrivers)('database health on %s', (driver) => {
     await h.stop();
   });
 
+  it('probes on its own timer only between start() and stop()', async () => {
+    const { state, ping } = fakePing();
+    const h = healthOf(s.ctx, { rule: { ...rule, probeEveryMs: 10 }, ping });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(50);
+    expect(state.calls).toBe(0);
+    h.start();
+    for (let i = 0; i < 100 && state.calls < 3; i++) await sleep(10);
+    expect(state.calls).toBeGreaterThanOrEqual(3);
+    await h.stop();
+    const calls = state.calls;
+    await sleep(50);
+    expect(state.calls).toBe(calls);
+    expect(h.snapshot().state).toBe('ok');
+  });
+
   it('treats a ping that does not answer in time as a failure', async () => {
-    const h = new DatabaseHealth();
-    h.start(s.ctx, { rule: { ...rule, probeTimeoutMs: 20 }, ping: () => new Promise(() => {}), timer: false });
+    const h = healthOf(s.ctx, { rule: { ...rule, probeTimeoutMs: 20 }, ping: () => new Promise(() => {}) });
     await probeAt(h, T0);
     expect(h.snapshot()).toMatchObject({ state: 'failing', last_error: 'timeout' });
     await h.stop();
@@ -189,8 +204,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database health through a real 
   });
 
   it('fires while the database is unreachable and stores the firing, then its resolution, when it is back', async () => {
-    const h = new DatabaseHealth();
-    h.start(server.ctx, { rule: { ...rule, probeTimeoutMs: 1_000 }, timer: false });
+    const h = healthOf(server.ctx, { rule: { ...rule, probeTimeoutMs: 1_000 }, ping: () => server.ctx.database.ping() });
     await h.probe();
     expect(h.snapshot().state).toBe('ok');
 

@@ -1,10 +1,9 @@
 import { and, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import { withDeadline } from '../../db/db-errors';
 import { alerts } from '../../db/schema';
-import type { Ctx } from '../context';
-import { DEFAULT_ALERT_RULES, type DatabaseConnectionRule } from './alert-rules';
+import type { DatabaseConnectionRule } from './alert-rules';
 import { resolveFiring, storeFiring } from './alert-store';
-import { deliverAlertNotifications } from './deliver-alert-notifications';
+import { type AlertNotificationDeps, deliverAlertNotifications } from './deliver-alert-notifications';
 import { judgeDatabaseConnection } from './judge-alert-rules';
 
 const RULE = 'database_connection';
@@ -35,6 +34,14 @@ export interface DatabaseHealthSnapshot {
   incident: { fired_at: string; first_failure_at: string; failures: number; stored: boolean } | null;
 }
 
+export interface DatabaseHealthDeps extends AlertNotificationDeps {
+  /** One round trip to the database (`database.ping()`; tests give one they can switch off). */
+  ping: () => Promise<void>;
+  /** Epoch ms, the clock the rest of the server uses. */
+  now: () => number;
+  rule: DatabaseConnectionRule;
+}
+
 /**
  * Database health judged in memory, so that "database connection failures"
  * can be noticed while the database itself is down. Each process probes on
@@ -44,11 +51,12 @@ export interface DatabaseHealthSnapshot {
  * resolve condition holds. Two processes that saw the same outage store it
  * once (the check runs under an advisory lock; the unique firing index
  * backs it up).
+ *
+ * Probing on a timer is `start()`'s alone; tests that drive the probe by
+ * hand never start it and call `probe()`.
  */
 export class DatabaseHealth {
-  private rule: DatabaseConnectionRule = DEFAULT_ALERT_RULES.database_connection;
-  private ctx: Ctx | undefined;
-  private ping: (() => Promise<void>) | undefined;
+  private readonly rule: DatabaseConnectionRule;
   private timer: NodeJS.Timeout | undefined;
   private probing: Promise<void> | undefined;
   private readonly background = new Set<Promise<unknown>>();
@@ -61,27 +69,26 @@ export class DatabaseHealth {
   private lastError: string | undefined;
   private incident: Incident | undefined;
 
-  /**
-   * Starts probing `ctx.database.ping()` every `rule.probeEveryMs`.
-   * `ping` replaces the real probe and `timer: false` leaves probing to the
-   * caller (`probe()`): both for tests.
-   */
-  start(ctx: Ctx, opts: { rule?: DatabaseConnectionRule; ping?: () => Promise<void>; timer?: boolean } = {}): void {
-    this.ctx = ctx;
-    if (opts.rule) this.rule = opts.rule;
-    this.ping = opts.ping ?? (() => ctx.database.ping());
-    clearInterval(this.timer);
-    this.timer = undefined;
-    if (opts.timer !== false) this.timer = setInterval(() => void this.probe(), this.rule.probeEveryMs).unref();
+  constructor(private readonly deps: DatabaseHealthDeps) {
+    this.rule = deps.rule;
   }
 
-  /** Stops probing and waits for the probe, store and notifications in flight. Call before closing the database. */
+  /** Probes every `rule.probeEveryMs`, from now on (again). */
+  start(): void {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => void this.probe(), this.rule.probeEveryMs).unref();
+  }
+
+  /**
+   * Stops the timer and waits for the probe, store and notifications in
+   * flight. Call before closing the database. `probe()` still works after
+   * it, for a caller that drives the probe by hand.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.probing;
     await Promise.allSettled([...this.background]);
-    this.ctx = undefined;
   }
 
   /** One probe, then (the database answering) storing whatever the incident needs. Never throws. */
@@ -130,7 +137,7 @@ export class DatabaseHealth {
     const j = judgeDatabaseConnection(this.rule, this.figures(now), false);
     if (j.state !== 'firing') return;
     this.incident = { firedAt: now, firstFailureAt: this.failingSince, failures: this.consecutiveFailures, lastError: this.lastError, message: j.message };
-    this.ctx?.logger.error({ alert: RULE, failures: this.consecutiveFailures }, `alert firing: ${j.message}`);
+    this.deps.logger.error({ alert: RULE, failures: this.consecutiveFailures }, `alert firing: ${j.message}`);
   }
 
   /** Whether this process currently sees a database outage it has not finished recording. */
@@ -154,10 +161,8 @@ export class DatabaseHealth {
   }
 
   private async probeOnce(): Promise<void> {
-    const ping = this.ping;
-    if (!ping) return;
     try {
-      await withDeadline(ping(), this.rule.probeTimeoutMs);
+      await withDeadline(this.deps.ping(), this.rule.probeTimeoutMs);
     } catch (e) {
       this.recordFailure(e);
       return;
@@ -168,13 +173,13 @@ export class DatabaseHealth {
 
   /** Stores the firing (once per outage, cluster-wide), then its resolution. Retried on the next probe if it fails. */
   private async persist(): Promise<void> {
-    const ctx = this.ctx;
+    const { db, logger } = this.deps;
     const incident = this.incident;
-    if (!ctx || !incident || incident.answeredAt === undefined) return;
+    if (!incident || incident.answeredAt === undefined) return;
     let changed = false;
     try {
       if (incident.rowId === undefined) {
-        incident.rowId = await this.storeOnce(ctx, incident);
+        incident.rowId = await this.storeOnce(incident);
         changed = incident.rowId !== null;
       }
       if (incident.resolvedAt !== undefined) {
@@ -182,20 +187,20 @@ export class DatabaseHealth {
           const at = new Date(incident.resolvedAt);
           const message = incident.resolveMessage ?? 'The database answers again.';
           const details = this.incidentDetails(incident);
-          if (await resolveFiring(ctx.db, { id: incident.rowId, details }, { at, value: 0, message, reason: 'recovered' })) {
+          if (await resolveFiring(db, { id: incident.rowId, details }, { at, value: 0, message, reason: 'recovered' })) {
             changed = true;
-            ctx.logger.info({ alert: RULE }, `alert resolved: ${message}`);
+            logger.info({ alert: RULE }, `alert resolved: ${message}`);
           }
         }
         this.incident = undefined;
       }
     } catch (e) {
-      ctx.logger.warn({ err: e, alert: RULE }, 'could not store the database-connection alert yet; will retry on the next probe');
+      logger.warn({ err: e, alert: RULE }, 'could not store the database-connection alert yet; will retry on the next probe');
       return;
     }
     // One delivery at a time, so this process announces the firing before its recovery.
     if (!changed) return;
-    const next = this.delivering.then(() => deliverAlertNotifications({ ctx, input: { now: new Date(ctx.now()) } }));
+    const next = this.delivering.then(() => deliverAlertNotifications({ ctx: this.deps, input: { now: new Date(this.now()) } }));
     this.delivering = next.catch(() => undefined);
     this.track(next);
   }
@@ -205,9 +210,9 @@ export class DatabaseHealth {
    * outage overlapping this one: the advisory lock makes check-then-insert
    * atomic across processes; the unique firing index is the backstop.
    */
-  private async storeOnce(ctx: Ctx, incident: Incident): Promise<string | null> {
-    const answeredAt = new Date(incident.answeredAt ?? ctx.now());
-    return ctx.db.transaction(async (tx) => {
+  private async storeOnce(incident: Incident): Promise<string | null> {
+    const answeredAt = new Date(incident.answeredAt ?? this.now());
+    return this.deps.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(STORE_LOCK_KEY))})`);
       const [overlapping] = await tx
         .select({ id: alerts.id })
@@ -261,11 +266,11 @@ export class DatabaseHealth {
   }
 
   private now(): number {
-    return this.ctx ? this.ctx.now() : Date.now();
+    return this.deps.now();
   }
 
   private track(p: Promise<unknown>): void {
-    const tracked: Promise<unknown> = p.catch((e: unknown) => this.ctx?.logger.warn({ err: e, alert: RULE }, 'could not deliver alert notifications'));
+    const tracked: Promise<unknown> = p.catch((e: unknown) => this.deps.logger.warn({ err: e, alert: RULE }, 'could not deliver alert notifications'));
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));
   }

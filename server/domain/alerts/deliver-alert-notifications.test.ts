@@ -110,8 +110,15 @@ describe.each(testDrivers)('alert notifications on %s', (driver) => {
 
   it('announces a database outage judged in memory, firing then recovery, once it is stored', async () => {
     let up = false;
-    const h = new DatabaseHealth();
-    h.start(s.ctx, { rule: DEFAULT_ALERT_RULES.database_connection, ping: async () => { if (!up) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' }); }, timer: false });
+    // Never started: the test drives every probe.
+    const h = new DatabaseHealth({
+      db: s.ctx.db,
+      logger: s.ctx.logger,
+      now: s.ctx.now,
+      config: s.ctx.config,
+      rule: DEFAULT_ALERT_RULES.database_connection,
+      ping: async () => { if (!up) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' }); },
+    });
     for (const t of [0, 5_000]) {
       clock = T0.getTime() + t;
       await h.probe();

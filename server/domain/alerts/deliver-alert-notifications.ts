@@ -1,6 +1,8 @@
 import { and, asc, eq, gte, isNull, or } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config';
+import type { Db } from '../../db/database';
 import { alerts } from '../../db/schema';
-import type { Ctx } from '../context';
 import { alertColumns, asObject } from './alert-store';
 import { DEFAULT_NOTIFY_RETRY, postJsonWithRetries, type RetryPolicy } from './post-json-with-retries';
 import { type NotifiedAlert, slackMessage } from './slack-message';
@@ -8,6 +10,16 @@ import { type NotifiedAlert, slackMessage } from './slack-message';
 /** Older transitions are not announced late (e.g. when ALERT_WEBHOOK_URL is set after the fact). */
 const DEFAULT_MAX_AGE_MS = 60 * 60_000;
 const BATCH = 50;
+
+/**
+ * What delivering notifications uses: a whole Ctx has it, and so does
+ * DatabaseHealth, which is part of the Ctx and so cannot take one.
+ */
+export interface AlertNotificationDeps {
+  db: Db;
+  logger: Logger;
+  config: Pick<Config, 'alertWebhookUrl' | 'baseUrl'>;
+}
 
 export interface DeliveryResult {
   sent: number;
@@ -26,7 +38,7 @@ export async function deliverAlertNotifications({
   ctx,
   input,
 }: {
-  ctx: Ctx;
+  ctx: AlertNotificationDeps;
   input: { now: Date; retry?: Partial<RetryPolicy>; maxAgeMs?: number };
 }): Promise<DeliveryResult> {
   const url = ctx.config.alertWebhookUrl;
@@ -62,7 +74,7 @@ export async function deliverAlertNotifications({
 }
 
 async function sendOnce(
-  ctx: Ctx,
+  ctx: AlertNotificationDeps,
   url: string,
   alert: NotifiedAlert,
   kind: 'firing' | 'resolved',

@@ -1,25 +1,29 @@
 import type { Ctx } from '../context';
-import { type AlertRuleOverrides, resolveAlertRules } from './alert-rules';
+import { type AlertRules, resolveAlertRules } from './alert-rules';
 import { deliverAlertNotifications } from './deliver-alert-notifications';
 import { evaluateAlerts } from './evaluate-alerts';
 
 export const ALERT_JOB_NAME = 'alerts.evaluate';
 
 export interface AlertJobOptions {
-  /** Thresholds, windows, minimum samples and hysteresis per rule (defaults in alert-rules.ts). */
-  rules?: AlertRuleOverrides;
+  /**
+   * The rules in force (`resolveAlertRules()`, the default). Their
+   * `database_connection` rule is DatabaseHealth's, given to it where it is
+   * constructed: give both the same table.
+   */
+  rules?: AlertRules;
   everyMs?: number;
 }
 
 /**
  * Registers alert evaluation with the cluster scheduler (once per cluster,
- * every minute) and starts this process's in-memory database probe. The
- * evaluation's writes come first; notifications are sent after them, so a
- * slow alert webhook never delays the verdicts. Stop with
- * `ctx.dbHealth.stop()` before the database is closed.
+ * every minute). The evaluation's writes come first; notifications are sent
+ * after them, so a slow alert webhook never delays the verdicts. (This
+ * process's in-memory database probe is `ctx.dbHealth`, started and stopped
+ * with the server.)
  */
 export function registerAlertJobs(ctx: Ctx, options: AlertJobOptions = {}): void {
-  const rules = resolveAlertRules(options.rules);
+  const rules = options.rules ?? resolveAlertRules();
   const everyMs = options.everyMs ?? 60_000;
   ctx.scheduler.register({
     name: ALERT_JOB_NAME,
@@ -36,5 +40,4 @@ export function registerAlertJobs(ctx: Ctx, options: AlertJobOptions = {}): void
       };
     },
   });
-  ctx.dbHealth.start(ctx, { rule: rules.database_connection });
 }

@@ -4,12 +4,11 @@ import { rollUpHours } from './roll-up-hours';
 export const ROLLUP_JOB = 'metrics.hourly_rollups';
 
 /**
- * Gives Telemetry the database for its 10-second flushes (per process: each
- * process adds its own counts), and registers the hourly rollup, which runs
- * once per cluster every minute.
+ * Registers the hourly rollup, which runs once per cluster every minute.
+ * (Telemetry's 10-second flushes are per process, each adding its own
+ * counts; it is given the database where it is constructed.)
  */
 export function registerMetricsJobs(ctx: Ctx): void {
-  ctx.telemetry.attach({ db: ctx.db, logger: ctx.logger, now: ctx.now });
   ctx.scheduler.register({
     name: ROLLUP_JOB,
     everyMs: 60_000,

@@ -23,10 +23,8 @@ describe.each(testDrivers)('Telemetry request counts on %s', (driver) => {
 
   it('adds up across flushes and across processes, per minute, route and status', async () => {
     let now = AT;
-    const a = new Telemetry();
-    const b = new Telemetry(); // another process on the same database
-    a.attach({ db: s.ctx.db, logger: s.ctx.logger, now: () => now });
-    b.attach({ db: s.ctx.db, logger: s.ctx.logger, now: () => now });
+    const a = new Telemetry({ db: s.ctx.db, logger: s.ctx.logger, now: () => now });
+    const b = new Telemetry({ db: s.ctx.db, logger: s.ctx.logger, now: () => now }); // another process on the same database
 
     for (const ms of [10, 20, 30]) a.recordHttpRequest('/api/opal/sync', 200, ms, 'POST');
     a.recordHttpRequest('/api/opal/sync', 502, 5000, 'POST');
@@ -48,24 +46,26 @@ describe.each(testDrivers)('Telemetry request counts on %s', (driver) => {
   });
 
   it('keeps what a failed flush could not write, and writes it with the next one', async () => {
-    const t = new Telemetry();
-    const down = {
-      insert: () => {
-        throw new Error('connection refused');
+    // The database goes away, then comes back.
+    let up = false;
+    const flaky = {
+      insert: (...args: Parameters<Db['insert']>) => {
+        if (!up) throw new Error('connection refused');
+        return s.ctx.db.insert(...args);
       },
     } as unknown as Db;
-    t.attach({ db: down, logger: s.ctx.logger, now: () => AT + 3_600_000 });
+    const t = new Telemetry({ db: flaky, logger: s.ctx.logger, now: () => AT + 3_600_000 });
     t.recordHttpRequest('/api/health', 200, 2, 'GET');
     await t.flush();
     t.recordHttpRequest('/api/health', 200, 3, 'GET');
-    t.attach({ db: s.ctx.db, logger: s.ctx.logger, now: () => AT + 3_600_000 });
+    up = true;
     await t.flush();
     const health = (await rows()).filter((r) => r.route === 'GET /api/health');
     expect(health).toEqual([{ minute: new Date('2026-03-10T13:30:00Z'), route: 'GET /api/health', status: 200, count: 2, sumMs: 5 }]);
   });
 
   it('counts in Prometheus what the middleware sees: requests, webhook deliveries and force syncs by outcome', async () => {
-    const t = new Telemetry();
+    const t = new Telemetry({ db: s.ctx.db, logger: s.ctx.logger, now: () => AT });
     t.recordHttpRequest('/api/webhooks/opal-workflow', 202, 3, 'POST');
     t.recordHttpRequest('/api/webhooks/opal-workflow', 401, 1, 'POST');
     t.recordHttpRequest('/api/webhooks/opal-workflow', 409, 1, 'POST');

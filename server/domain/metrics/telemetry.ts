@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsOverview } from '../../contracts/metrics';
 import type { Db } from '../../db/database';
-import { SEND_WORKFLOW_EVENT_PATH } from '../opal-tools/tool-registry';
+import { SEND_WORKFLOW_EVENT_PATH } from '../opal-tools/tool-paths';
 import { addHttpCounts, type HttpCount } from './add-http-counts';
 import { RollupHourCache } from './rollup-hour-cache';
 import { floorTo, MINUTE_MS } from './time-range';
@@ -49,9 +49,9 @@ export class Telemetry {
   readonly registry = new Registry();
   /** Rolled-up hours as this process decoded them, shared by its metrics requests. */
   readonly rollupCache = new RollupHourCache();
-  private db: Db | undefined;
-  private logger: Logger | undefined;
-  private now: () => number = Date.now;
+  private readonly db: Db;
+  private readonly logger: Logger;
+  private readonly now: () => number;
   private pending = new Map<string, HttpCount>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -124,15 +124,12 @@ export class Telemetry {
     latencyMs: this.gauge('opal_latency_ms', 'Latency percentiles over the window, in ms (webhook_processing, end_to_end, opal_call, force_sync_response).', ['metric', 'quantile']),
   };
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-  }
-
-  /** Gives the flush a database and the clock the rest of the server uses. */
-  attach(o: { db: Db; logger: Logger; now: () => number }): void {
+  /** `db` takes the flushes (each process adds its own counts); `now` is the clock the rest of the server uses. */
+  constructor(o: { db: Db; logger: Logger; now: () => number }) {
     this.db = o.db;
     this.logger = o.logger;
     this.now = o.now;
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Called by the middleware for every answered request; `route` is a pattern, never a raw URL. */
@@ -225,13 +222,13 @@ export class Telemetry {
   }
 
   private async flushNow(): Promise<void> {
-    if (!this.db || this.pending.size === 0) return;
+    if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
     try {
       await addHttpCounts(this.db, [...batch.values()]);
     } catch (e) {
-      this.logger?.warn({ err: e, rows: batch.size }, 'could not write request counts; keeping them for the next flush');
+      this.logger.warn({ err: e, rows: batch.size }, 'could not write request counts; keeping them for the next flush');
       for (const [id, c] of batch) {
         const now = this.pending.get(id);
         if (now) {

@@ -1,6 +1,8 @@
 import { EVENT_TYPES, EXECUTION_STATUSES } from '../../contracts/webhook-event';
+import { SEND_WORKFLOW_EVENT_PATH } from './tool-paths';
 
-export const SEND_WORKFLOW_EVENT_PATH = '/api/opal/tools/send_workflow_event';
+// Defined in tool-paths.ts (why: see there); the routes import it from here.
+export { SEND_WORKFLOW_EVENT_PATH };
 
 /**
  * `GET /api/opal/discovery`: the custom tools Opal may call, in the format

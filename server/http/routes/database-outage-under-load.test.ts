@@ -63,7 +63,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage under load on p
     });
     server = await startServer({ config, logger: createLogger({ debug: false, level: 'info', destination }), database, background: false });
     // The server's own probe, with its real ping and rule, but driven by the test instead of its 5 s timer.
-    server.ctx.dbHealth.start(server.ctx, { rule: DEFAULT_ALERT_RULES.database_connection, timer: false });
+    await server.ctx.dbHealth.stop();
   });
   afterAll(async () => {
     proxy?.restore();
