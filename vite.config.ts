@@ -21,7 +21,9 @@ export default defineConfig({
   },
   test: {
     root,
-    include: ['server/**/*.test.ts', 'web/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'web/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'clients/**/*.test.ts'],
+    // Every REST answer a test receives is parsed through its route's output contract.
+    setupFiles: ['server/test-support/check-answers-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 90_000,
     // Each file starts its own servers and databases; two at a time fit two cores.

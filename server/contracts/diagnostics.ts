@@ -157,7 +157,10 @@ export const cleanupOldEventsInputSchema = z.strictObject({
 });
 export type CleanupOldEventsInput = z.infer<typeof cleanupOldEventsInputSchema>;
 
-export const diagnosticsActionSchema = z.discriminatedUnion('action', [testConfigurationInputSchema, cleanupOldEventsInputSchema]);
+export const diagnosticsActionSchema = z.discriminatedUnion('action', [testConfigurationInputSchema, cleanupOldEventsInputSchema], {
+  // An unknown or missing action is answered with the list.
+  error: (issue) => (issue.code === 'invalid_union' ? `must be one of: ${DIAGNOSTICS_ACTIONS.join(', ')}` : undefined),
+});
 export type DiagnosticsActionInput = z.infer<typeof diagnosticsActionSchema>;
 
 // ---- answers -------------------------------------------------------------

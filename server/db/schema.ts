@@ -147,7 +147,8 @@ export const syncRequests = pgTable(
     opalOutcome: text('opal_outcome'),
     opalAttempts: integer('opal_attempts'),
     opalLatencyMs: integer('opal_latency_ms'),
-    httpStatus: integer('http_status'),
+    /** A refused or failed call's domain error kind (each transport maps it to its own status). */
+    errorKind: text('error_kind'),
     durationMs: integer('duration_ms'),
     error: text('error'),
     createdAt: tz('created_at').notNull(),

@@ -1,6 +1,7 @@
 /**
- * Typed domain errors. Domain code throws these; one table
- * (server/http/error-map.ts) turns them into HTTP statuses and tRPC codes.
+ * Typed domain errors. Domain code throws these; they carry no transport
+ * code: each transport maps the kinds in one table of its own
+ * (server/http/http-status.ts, server/trpc/trpc-codes.ts).
  * Anything else that escapes is an unexpected fault: its text never leaves
  * the server.
  */
@@ -59,5 +60,8 @@ export const notFound = (message: string) => new DomainError('NotFound', 'Not Fo
 
 export const unavailable = (message: string, retryAfterSeconds = 5, cause?: unknown) =>
   new DomainError('Unavailable', 'Service Unavailable', message, { retryAfterSeconds, cause });
+
+/** Kinds that say the system (or Opal) failed, not the request: a retry may succeed, so nothing about them is remembered. */
+export const isServerFault = (kind: DomainErrorKind): boolean => kind === 'Upstream' || kind === 'Unavailable';
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

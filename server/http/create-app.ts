@@ -10,19 +10,11 @@ import { corsPolicy } from './cors-policy';
 import { errorHandler, sendError } from './error-handler';
 import { requestLogger } from './request-logger';
 import { requireHttps } from './require-https';
-import { healthRoutes } from './routes/health-routes';
 import { requestMetrics } from './request-metrics';
-import { alertRoutes } from './routes/alert-routes';
-import { authRoutes } from './routes/auth-routes';
 import { trpcHandler } from './trpc-handler';
-import { diagnosticsRoutes } from './routes/diagnostics-routes';
-import { forceSyncRoutes } from './routes/force-sync-routes';
-import { metricsRoutes } from './routes/metrics-routes';
-import { replayRoutes } from './routes/replay-routes';
-import { opalToolRoutes } from './routes/opal-tool-routes';
-import { openApiRoutes } from './routes/openapi-routes';
-import { orchestrationRoutes } from './routes/orchestration-routes';
-import { webhookRoutes } from './routes/webhook-routes';
+import { mountRoutes } from './rest/mount-routes';
+import { documentedRoutes } from './routes/rest-routes';
+import { WEBHOOK_PATH } from './routes/webhook-routes';
 
 export function createApp(ctx: Ctx): Express {
   const app = express();
@@ -45,20 +37,12 @@ export function createApp(ctx: Ctx): Express {
   // The webhook receiver first: it is the hot path, and every layer before it
   // is walked on every delivery. Browsers have no business there, so CORS
   // comes after it.
-  app.use(webhookRoutes(ctx));
+  const { routes } = documentedRoutes({ baseUrl: ctx.config.baseUrl, version: ctx.version, open: { apiKeys: !ctx.apiKeys.enabled, toolToken: !ctx.config.opal.toolToken } });
+  const hotPath = routes.filter((r) => r.path === WEBHOOK_PATH);
+  app.use(mountRoutes(ctx, hotPath));
   app.use(corsPolicy(ctx));
-  app.use(healthRoutes(ctx));
-  app.use(openApiRoutes(ctx));
-  app.use(authRoutes(ctx));
   app.use('/trpc', ...trpcHandler(ctx));
-  app.use(forceSyncRoutes(ctx));
-  app.use(orchestrationRoutes(ctx));
-  app.use(opalToolRoutes(ctx));
-  app.use(diagnosticsRoutes(ctx));
-  app.use(replayRoutes(ctx));
-  app.use(alertRoutes(ctx));
-  app.use(metricsRoutes(ctx));
-
+  app.use(mountRoutes(ctx, routes.filter((r) => !hotPath.includes(r))));
   app.use('/api', (req, res) => sendError(res, notFound(`No route ${req.method} ${req.originalUrl.split('?')[0]}.`)));
   serveConsole(app);
   app.use(errorHandler);

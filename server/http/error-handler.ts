@@ -1,11 +1,11 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { isDatabaseUnavailable } from '../db/db-errors';
 import { DomainError, forbidden, isDomainError, notFound, unavailable, validationError } from '../domain/errors';
-import { ERROR_MAP } from '../domain/error-map';
+import { HTTP_STATUS } from './http-status';
 
 /** Writes DESIGN.md's error shape: `{ success: false, error, message, correlation_id, details? }`. */
 export function sendError(res: Response, e: DomainError): void {
-  const { status } = ERROR_MAP[e.kind];
+  const status = HTTP_STATUS[e.kind];
   if (e.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.retryAfterSeconds));
   res.status(status).json({
     success: false,

@@ -1,7 +1,7 @@
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { RequestHandler } from 'express';
-import { OPEN_CALLER } from '../domain/auth/caller';
-import { sessionCaller } from '../domain/auth/sessions';
+import { identifyCaller } from '../domain/access/identify-caller';
+import { forRequest } from '../domain/access/request-context';
 import type { Ctx } from '../domain/context';
 import { appRouter } from '../trpc/app-router';
 import type { TrpcContext } from '../trpc/trpc';
@@ -22,16 +22,14 @@ export function trpcHandler(ctx: Ctx): RequestHandler[] {
     router: appRouter,
     // The REST routes' JSON limit: a larger body is a 413, not read whole.
     maxBodySize: 100 * 1024,
-    createContext: async ({ req, res }): Promise<TrpcContext> => {
-      const correlationId = res.locals.correlationId as string;
-      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-      const token = sessionTokenOf(req);
-      const caller =
-        (bearer && ctx.apiKeys.enabled ? ctx.apiKeys.match(bearer) : null) ??
-        (token ? await sessionCaller(ctx, token) : null) ??
-        (ctx.config.admin.password ? null : OPEN_CALLER);
-      return { ctx, caller, correlationId, sourceIp: req.ip };
-    },
+    // The tRPC side's per-request context; the console is open while ADMIN_PASSWORD is unset.
+    createContext: ({ req, res }): TrpcContext =>
+      forRequest(ctx, {
+        correlationId: res.locals.correlationId as string,
+        sourceIp: req.ip,
+        target: `trpc ${req.path.replace(/^\//, '')}`,
+        identify: () => identifyCaller(ctx, { authorization: req.headers.authorization, sessionToken: sessionTokenOf(req), open: !ctx.config.admin.password }),
+      }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') ctx.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
     },

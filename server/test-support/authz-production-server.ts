@@ -98,7 +98,7 @@ export async function signIn(url: string, email: string, password: string, heade
 }
 
 /** Every tRPC procedure by its dotted path (kept flat at runtime, unlike its type), with its kind. */
-export const TRPC_PROCEDURES = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' | 'subscription' } }>;
+export const TRPC_PROCEDURES = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' | 'subscription'; meta?: unknown } }>;
 
 /** Calls a tRPC procedure as the console's non-batched link would: a query is GET ?input=, a mutation POSTs JSON. */
 export function callTrpc(

@@ -5,7 +5,7 @@
  * drawn from one seeded PRNG, so a seed replays a run request for request.
  */
 import type { z } from 'zod';
-import type { RestRoute } from '../http/openapi/rest-routes';
+import type { RestRoute } from './rest-route-list';
 
 /**
  * Percent-encodes the UTF-8 bytes of any text. encodeURIComponent throws on a

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../db/schema';
+import { forRequest } from '../domain/access/request-context';
 import type { Caller } from '../domain/auth/caller';
 import { testDrivers } from '../test-support/test-database';
 import { startTestServer, type TestServer } from '../test-support/test-server';
@@ -9,7 +10,8 @@ import { appRouter } from './app-router';
 import { createCallerFactory } from './trpc';
 
 const createCaller = createCallerFactory(appRouter);
-const as = (s: TestServer, caller: Caller | null) => createCaller({ ctx: s.ctx, caller, correlationId: 'test-corr', sourceIp: '127.0.0.1' });
+const as = (s: TestServer, caller: Caller | null) =>
+  createCaller(forRequest(s.ctx, { correlationId: 'test-corr', sourceIp: '127.0.0.1', target: 'trpc test', identify: async () => ({ actor: caller }) }));
 const viewer: Caller = { name: 'vera@example.test', role: 'viewer', via: 'session' };
 const operator: Caller = { name: 'otto@example.test', role: 'operator', via: 'session' };
 const admin: Caller = { name: 'ada@example.test', role: 'admin', via: 'session' };
@@ -93,8 +95,10 @@ describe.each(testDrivers)('tRPC router on %s', (driver) => {
     const opalWorkflowId = started.sync_details.external_opal.workflow_id;
     const rerun = await as(s, operator).workflows.rerun({ workflowId: opalWorkflowId });
     expect(rerun.rerun_of).toBe(opalWorkflowId);
-    const status = await as(s, viewer).forceSync.status({ syncId: rerun.sync_id });
+    const status = await as(s, operator).forceSync.status({ syncId: rerun.sync_id });
     expect(status.sync_scope).toBe('odp_only');
+    // DESIGN.md "Access": polling is a client app's and an operator's, on tRPC as on REST.
+    await expect(as(s, viewer).forceSync.status({ syncId: rerun.sync_id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(as(s, operator).workflows.rerun({ workflowId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -14,12 +14,12 @@ import { getLastWebhook } from '../domain/diagnostics/get-last-webhook';
 import { listRejections } from '../domain/diagnostics/list-rejections';
 import { testConfiguration } from '../domain/diagnostics/test-configuration';
 import { getEvent } from '../domain/events/get-event';
-import { cleanupOldEvents } from '../domain/retention/cleanup-old-events';
+import { requestCleanup } from '../domain/retention/cleanup-old-events';
 import { describeSyncConfiguration } from '../domain/force-sync/describe-sync-configuration';
 import { getSyncStatus } from '../domain/force-sync/get-sync-status';
-import { requestSync } from '../domain/force-sync/request-sync';
+import { startForceSync } from '../domain/force-sync/request-sync';
 import { getHealth } from '../domain/health/get-health';
-import { getMetrics } from '../domain/metrics/get-metrics';
+import { metricsOverview } from '../domain/metrics/get-metrics';
 import { bulkReplay } from '../domain/replay/bulk-replay';
 import { listReplays } from '../domain/replay/list-replays';
 import { replayWorkflow } from '../domain/replay/replay-workflow';
@@ -27,88 +27,73 @@ import { getReceiverStatus } from '../domain/webhooks/get-receiver-status';
 import { getWorkflow } from '../domain/workflows/get-workflow';
 import { listWorkflows } from '../domain/workflows/list-workflows';
 import { rerunWorkflow } from '../domain/workflows/rerun-workflow';
-import { adminProcedure, clientProcedure, operatorProcedure, pollingProcedure, publicProcedure, readProcedure, router } from './trpc';
+import { callVerb, router } from './trpc';
 
 /**
  * The typed API of the console. Every procedure is a thin adapter over a
- * domain function; inputs are the same zod contracts the REST routes use.
+ * domain verb, which decides who may call it; inputs are the same zod
+ * contracts the REST routes use.
  */
 export const appRouter = router({
-  session: publicProcedure.query(({ ctx }) => describeSession({ ctx: ctx.ctx, input: { caller: ctx.caller } })),
+  session: callVerb(describeSession).query(({ ctx }) => describeSession({ ctx, input: undefined })),
 
   system: router({
-    health: readProcedure.query(({ ctx }) => getHealth({ ctx: ctx.ctx })),
-    receiver: readProcedure.query(({ ctx }) => getReceiverStatus({ ctx: ctx.ctx })),
-    configuration: readProcedure.query(({ ctx }) => describeSyncConfiguration({ ctx: ctx.ctx })),
+    health: callVerb(getHealth).query(({ ctx }) => getHealth({ ctx, input: undefined })),
+    receiver: callVerb(getReceiverStatus).query(({ ctx }) => getReceiverStatus({ ctx, input: undefined })),
+    configuration: callVerb(describeSyncConfiguration).query(({ ctx }) => describeSyncConfiguration({ ctx, input: undefined })),
   }),
 
   metrics: router({
-    overview: readProcedure.input(metricsInputSchema).query(({ ctx, input }) => getMetrics({ ctx: ctx.ctx, input })),
+    overview: callVerb(metricsOverview).input(metricsInputSchema).query(({ ctx, input }) => metricsOverview({ ctx, input })),
   }),
 
   diagnostics: router({
-    events: readProcedure.input(lastWebhookQuerySchema).query(({ ctx, input }) => getLastWebhook({ ctx: ctx.ctx, input })),
-    rejections: readProcedure.input(listRejectionsInputSchema).query(({ ctx, input }) => listRejections({ ctx: ctx.ctx, input })),
-    testConfiguration: operatorProcedure.mutation(({ ctx }) =>
-      testConfiguration({ ctx: ctx.ctx, input: { caller: ctx.caller, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp } }),
-    ),
-    cleanup: adminProcedure.input(cleanupOldEventsInputSchema.omit({ action: true })).mutation(({ ctx, input }) =>
-      cleanupOldEvents({
-        ctx: ctx.ctx,
-        input: { retentionDays: input.retention_days, actor: ctx.caller.name, trigger: 'request', correlationId: ctx.correlationId, sourceIp: ctx.sourceIp },
-      }),
-    ),
+    events: callVerb(getLastWebhook).input(lastWebhookQuerySchema).query(({ ctx, input }) => getLastWebhook({ ctx, input })),
+    rejections: callVerb(listRejections).input(listRejectionsInputSchema).query(({ ctx, input }) => listRejections({ ctx, input })),
+    testConfiguration: callVerb(testConfiguration).mutation(({ ctx }) => testConfiguration({ ctx, input: undefined })),
+    cleanup: callVerb(requestCleanup)
+      .input(cleanupOldEventsInputSchema.omit({ action: true }))
+      .mutation(({ ctx, input }) => requestCleanup({ ctx, input: { retentionDays: input.retention_days } })),
   }),
 
   events: router({
-    get: readProcedure.input(eventIdInputSchema).query(({ ctx, input }) => getEvent({ ctx: ctx.ctx, input })),
+    get: callVerb(getEvent).input(eventIdInputSchema).query(({ ctx, input }) => getEvent({ ctx, input })),
   }),
 
   workflows: router({
-    list: readProcedure.input(listWorkflowsInputSchema).query(({ ctx, input }) => listWorkflows({ ctx: ctx.ctx, input })),
-    get: readProcedure.input(workflowIdInputSchema).query(({ ctx, input }) => getWorkflow({ ctx: ctx.ctx, input })),
-    rerun: operatorProcedure
-      .input(workflowIdInputSchema)
-      .mutation(({ ctx, input }) => rerunWorkflow({ ctx: ctx.ctx, input: { ...input, caller: ctx.caller, correlationId: ctx.correlationId } })),
+    list: callVerb(listWorkflows).input(listWorkflowsInputSchema).query(({ ctx, input }) => listWorkflows({ ctx, input })),
+    get: callVerb(getWorkflow).input(workflowIdInputSchema).query(({ ctx, input }) => getWorkflow({ ctx, input })),
+    rerun: callVerb(rerunWorkflow).input(workflowIdInputSchema).mutation(({ ctx, input }) => rerunWorkflow({ ctx, input })),
   }),
 
   alerts: router({
-    list: readProcedure.input(listAlertsInputSchema).query(({ ctx, input }) => listAlerts({ ctx: ctx.ctx, input })),
+    list: callVerb(listAlerts).input(listAlertsInputSchema).query(({ ctx, input }) => listAlerts({ ctx, input })),
   }),
 
   replay: router({
-    workflow: operatorProcedure
-      .input(replayWorkflowInputSchema)
-      .mutation(({ ctx, input }) =>
-        replayWorkflow({ ctx: ctx.ctx, input: { request: input, requester: { caller: ctx.caller, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp } } }),
-      ),
-    bulk: operatorProcedure
-      .input(bulkReplayInputSchema)
-      .mutation(({ ctx, input }) =>
-        bulkReplay({ ctx: ctx.ctx, input: { request: input, requester: { caller: ctx.caller, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp } } }),
-      ),
-    list: readProcedure.input(listReplaysInputSchema).query(({ ctx, input }) => listReplays({ ctx: ctx.ctx, input })),
+    workflow: callVerb(replayWorkflow).input(replayWorkflowInputSchema).mutation(({ ctx, input }) => replayWorkflow({ ctx, input })),
+    bulk: callVerb(bulkReplay).input(bulkReplayInputSchema).mutation(({ ctx, input }) => bulkReplay({ ctx, input })),
+    list: callVerb(listReplays).input(listReplaysInputSchema).query(({ ctx, input }) => listReplays({ ctx, input })),
   }),
 
   forceSync: router({
-    start: clientProcedure.input(forceSyncInputSchema).mutation(async ({ ctx, input }) => {
-      const answer = await requestSync({
-        ctx: ctx.ctx,
-        input: { request: { kind: 'force_sync', body: input }, rawBody: input, caller: ctx.caller, correlationId: ctx.correlationId, idempotencyKey: undefined },
-      });
-      return answer.body as { sync_id: string; polling_url: string; sync_details: { external_opal: { workflow_id: string } } };
-    }),
-    status: pollingProcedure.input(z.strictObject({ syncId: z.string() })).query(({ ctx, input }) => getSyncStatus({ ctx: ctx.ctx, input })),
+    start: callVerb(startForceSync)
+      .input(forceSyncInputSchema)
+      .mutation(async ({ ctx, input }) => {
+        const { answer } = await startForceSync({ ctx, input: { request: { kind: 'force_sync', body: input }, rawBody: input, idempotencyKey: undefined } });
+        return answer;
+      }),
+    status: callVerb(getSyncStatus).input(z.strictObject({ syncId: z.string() })).query(({ ctx, input }) => getSyncStatus({ ctx, input })),
   }),
 
   audit: router({
-    list: adminProcedure.input(listAuditLogInputSchema).query(({ ctx, input }) => listAuditLog({ ctx: ctx.ctx, input })),
+    list: callVerb(listAuditLog).input(listAuditLogInputSchema).query(({ ctx, input }) => listAuditLog({ ctx, input })),
   }),
 
   users: router({
-    list: adminProcedure.query(({ ctx }) => listUsers({ ctx: ctx.ctx })),
-    create: adminProcedure.input(createUserInputSchema).mutation(({ ctx, input }) => createUser({ ctx: ctx.ctx, input: { ...input, caller: ctx.caller } })),
-    update: adminProcedure.input(updateUserInputSchema).mutation(({ ctx, input }) => updateUser({ ctx: ctx.ctx, input: { ...input, caller: ctx.caller } })),
+    list: callVerb(listUsers).query(({ ctx }) => listUsers({ ctx, input: undefined })),
+    create: callVerb(createUser).input(createUserInputSchema).mutation(({ ctx, input }) => createUser({ ctx, input })),
+    update: callVerb(updateUser).input(updateUserInputSchema).mutation(({ ctx, input }) => updateUser({ ctx, input })),
   }),
 });
 

@@ -1,32 +1,36 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { Caller, Role } from '../domain/auth/caller';
-import type { Ctx } from '../domain/context';
-import { ERROR_MAP } from '../domain/error-map';
+import { type Access, authorize } from '../domain/access/define-verb';
+import type { RequestCtx } from '../domain/access/request-context';
 import { isDomainError } from '../domain/errors';
 import { refuseUnstorable } from '../domain/shared/parse-input';
+import { TRPC_CODE } from './trpc-codes';
 
-export interface TrpcContext {
-  ctx: Ctx;
-  /** Null when nobody is signed in and the console is not open. */
-  caller: Caller | null;
-  correlationId: string;
-  sourceIp: string | undefined;
+/** The per-request context the transport builds (server/http/trpc-handler.ts): the domain verbs' own. */
+export type TrpcContext = RequestCtx;
+
+/** Which verb a procedure calls: the role tests compare it with the REST route that calls the same verb. */
+export interface TrpcMeta {
+  verb: string;
+  access: Access;
 }
 
-const t = initTRPC.context<TrpcContext>().create({
-  errorFormatter({ shape, error }) {
-    // Unknown faults never leak their text (DESIGN.md); the correlation id finds them in the log.
-    const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    return { ...shape, message: internal ? 'An unexpected error occurred.' : shape.message, data: { ...shape.data, stack: undefined } };
-  },
-});
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<TrpcMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      // Unknown faults never leak their text (DESIGN.md); the correlation id finds them in the log.
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      return { ...shape, message: internal ? 'An unexpected error occurred.' : shape.message, data: { ...shape.data, stack: undefined } };
+    },
+  });
 
-/** Domain errors become tRPC errors through the one table (server/domain/error-map.ts). */
+/** Domain errors become tRPC errors through the tRPC side's one table. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && isDomainError(result.error.cause)) {
     const e = result.error.cause;
-    throw new TRPCError({ code: ERROR_MAP[e.kind].trpc as TRPCError['code'], message: e.message, cause: e });
+    throw new TRPCError({ code: TRPC_CODE[e.kind], message: e.message, cause: e });
   }
   return result;
 });
@@ -39,30 +43,17 @@ const storableInput = t.middleware(async ({ getRawInput, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors).use(storableInput);
 
-/** A procedure for the given roles: 401 without a caller, 403 with another role. The UI only hides; this decides. */
-export function roleProcedure(roles: readonly Role[]) {
-  return publicProcedure.use(({ ctx, next, path }) => {
-    if (!ctx.caller) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to use the console.' });
-    if (!roles.includes(ctx.caller.role)) {
-      ctx.ctx.audit.record({
-        actor: ctx.caller.name,
-        action: 'auth.forbidden',
-        outcome: 'failure',
-        target: `trpc ${path}`,
-        sourceIp: ctx.sourceIp,
-        correlationId: ctx.correlationId,
-      });
-      throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${ctx.caller.role}) cannot do this; it needs ${roles.join(' or ')}.` });
-    }
-    return next({ ctx: { ...ctx, caller: ctx.caller } });
+const procedure = t.procedure.use(domainErrors).use(storableInput);
+
+/**
+ * A procedure that calls `verb`. Who may call it is the verb's to decide, so
+ * a procedure names no roles of its own: the verb's are checked (through the
+ * verb's own helper) before the input is parsed, as REST does before the
+ * body is read, and again by the verb itself.
+ */
+export const callVerb = (verb: { action: string; access: Access }) =>
+  procedure.meta({ verb: verb.action, access: verb.access }).use(async ({ ctx, next }) => {
+    await authorize(ctx, verb);
+    return next();
   });
-}
-
-export const readProcedure = roleProcedure(['viewer', 'operator', 'admin']);
-/** DESIGN.md "Access": force sync and its polling are a client app's too, whichever API it calls. */
-export const clientProcedure = roleProcedure(['client', 'operator', 'admin']);
-export const pollingProcedure = roleProcedure(['client', 'viewer', 'operator', 'admin']);
-export const operatorProcedure = roleProcedure(['operator', 'admin']);
-export const adminProcedure = roleProcedure(['admin']);

@@ -6,7 +6,6 @@ import { syncRequests } from '../../db/schema';
 import type { Caller } from '../auth/caller';
 import type { Ctx } from '../context';
 import { DomainError, forbidden } from '../errors';
-import { ERROR_MAP } from '../error-map';
 
 export type SyncRequest =
   | { kind: 'force_sync'; body: ForceSyncInput }
@@ -73,7 +72,6 @@ export async function startSync({
         opalOutcome: 'started',
         opalAttempts: result.attempts,
         opalLatencyMs: Math.round(result.latencyMs),
-        httpStatus: 200,
         durationMs: ctx.now() - started,
         finishedAt: new Date(ctx.now()),
       })
@@ -88,7 +86,7 @@ export async function startSync({
         status: 'failed',
         opalOutcome: typeof details?.opal_outcome === 'string' ? details.opal_outcome : 'error',
         opalAttempts: typeof details?.attempts === 'number' ? details.attempts : null,
-        httpStatus: e instanceof DomainError ? ERROR_MAP[e.kind].status : 500,
+        errorKind: e instanceof DomainError ? e.kind : 'Unexpected',
         durationMs: ctx.now() - started,
         error: e instanceof DomainError ? e.message : 'unexpected error while calling Opal',
         finishedAt: new Date(ctx.now()),

@@ -3,18 +3,13 @@ import canonicalize from 'canonicalize';
 import { and, eq } from 'drizzle-orm';
 import { idempotencyKeys } from '../../db/schema';
 import type { Ctx } from '../context';
-import { ERROR_MAP } from '../error-map';
-import { DomainError, type DomainErrorKind, validationError } from '../errors';
+import { DomainError, type DomainErrorKind, isServerFault, validationError } from '../errors';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 // A first request still "in flight" after this was lost with its process: take it over.
 const ABANDONED_AFTER_MS = 5 * 60_000;
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
-export interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 interface StoredError {
   error: { kind: DomainErrorKind; title: string; message: string; details?: Record<string, unknown> };
@@ -25,20 +20,20 @@ export const requestHashOf = (body: unknown) =>
 
 /**
  * `Idempotency-Key`, scoped to the caller and route: the first completed
- * answer (success or a 4xx refusal) is given again for 24 hours without
- * running the work twice; the same key while the first is still running →
- * 409; with a different body → 422. 5xx outcomes are forgotten so that a
- * retry really retries. The unique primary key decides between concurrent
+ * result (success or a refusal of the request) is given again for 24 hours
+ * without running the work twice; the same key while the first is still
+ * running → Conflict; with a different body → Unprocessable. Faults of the
+ * system or of Opal are forgotten so that a retry really retries. The unique primary key decides between concurrent
  * first requests, also across processes.
  */
-export async function withIdempotency(
+export async function withIdempotency<T>(
   {
     ctx,
     input,
   }: { ctx: Ctx; input: { key: string | undefined; scope: string; route: string; requestBody: unknown } },
-  run: () => Promise<Answer>,
-): Promise<Answer & { replayed: boolean }> {
-  if (input.key === undefined) return { ...(await run()), replayed: false };
+  run: () => Promise<T>,
+): Promise<{ result: T; replayed: boolean }> {
+  if (input.key === undefined) return { result: await run(), replayed: false };
   if (!KEY_FORMAT.test(input.key)) {
     throw validationError('The Idempotency-Key header is not valid.', [
       { path: 'Idempotency-Key', message: 'must be 1 to 255 printable characters without spaces' },
@@ -54,7 +49,7 @@ export async function withIdempotency(
       .values({ ...id, requestHash, state: 'in_flight', createdAt: new Date(ctx.now()) })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
-    if (claimed.length > 0) return { ...(await runAndRemember(ctx, where, run)), replayed: false };
+    if (claimed.length > 0) return { result: await runAndRemember(ctx, where, run), replayed: false };
 
     const [existing] = await ctx.db.select().from(idempotencyKeys).where(where);
     if (!existing) continue;
@@ -76,35 +71,30 @@ export async function withIdempotency(
         retryAfterSeconds: 2,
       });
     }
-    const body = existing.responseBody as Record<string, unknown> | StoredError;
-    if ('error' in body && typeof body.error === 'object') {
-      const e = (body as StoredError).error;
+    const stored = existing.responseBody as T | StoredError;
+    if (stored && typeof stored === 'object' && 'error' in stored && typeof stored.error === 'object') {
+      const e = (stored as StoredError).error;
       throw new DomainError(e.kind, e.title, e.message, e.details ? { details: e.details } : {});
     }
-    return { status: existing.responseStatus ?? 200, body: body as Record<string, unknown>, replayed: true };
+    return { result: stored as T, replayed: true };
   }
   throw new DomainError('Conflict', 'Request In Progress', 'The Idempotency-Key is contended. Retry shortly.', { retryAfterSeconds: 1 });
 }
 
-async function runAndRemember(ctx: Ctx, where: ReturnType<typeof and>, run: () => Promise<Answer>): Promise<Answer> {
-  const remember = (status: number, body: unknown) =>
-    ctx.db
-      .update(idempotencyKeys)
-      .set({ state: 'completed', responseStatus: status, responseBody: body, completedAt: new Date(ctx.now()) })
-      .where(where);
-  let answer: Answer;
+async function runAndRemember<T>(ctx: Ctx, where: ReturnType<typeof and>, run: () => Promise<T>): Promise<T> {
+  const remember = (body: unknown) =>
+    ctx.db.update(idempotencyKeys).set({ state: 'completed', responseBody: body, completedAt: new Date(ctx.now()) }).where(where);
+  let result: T;
   try {
-    answer = await run();
+    result = await run();
   } catch (e) {
-    const status = e instanceof DomainError ? ERROR_MAP[e.kind].status : 500;
-    if (e instanceof DomainError && status < 500) {
-      await remember(status, { error: { kind: e.kind, title: e.title, message: e.message, details: e.details } } satisfies StoredError);
+    if (e instanceof DomainError && !isServerFault(e.kind)) {
+      await remember({ error: { kind: e.kind, title: e.title, message: e.message, details: e.details } } satisfies StoredError);
     } else {
       await ctx.db.delete(idempotencyKeys).where(where).catch(() => {});
     }
     throw e;
   }
-  if (answer.status >= 500) await ctx.db.delete(idempotencyKeys).where(where);
-  else await remember(answer.status, answer.body);
-  return answer;
+  await remember(result);
+  return result;
 }

@@ -1,3 +1,5 @@
+import { defineVerb } from '../access/define-verb';
+import { ACCESS } from '../../contracts/roles';
 import type { LatencyCard, MetricsOverview, MetricsQuery, RateCard } from '../../contracts/metrics';
 import type { Ctx } from '../context';
 import { type Aggregate, aggregateRange } from './aggregate-range';
@@ -178,3 +180,10 @@ export async function getMetrics({ ctx, input }: { ctx: Ctx; input: MetricsQuery
     workflows_by_status: { running: wf.running, completed: wf.completed, failed: wf.failed, timed_out: wf.timed_out },
   };
 }
+
+/** The console's overview and `GET /api/metrics`; getMetrics itself also serves the scrape and the bench. */
+export const metricsOverview = defineVerb({
+  action: 'metrics.overview',
+  access: ACCESS.read,
+  run: ({ ctx, input }: { ctx: Ctx; input: MetricsQuery }) => getMetrics({ ctx, input }),
+});

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Ctx } from '../context';
+import { defineVerb } from '../access/define-verb';
+import { bearerTokenOf } from '../access/identify-caller';
+import type { RequestCtx } from '../access/request-context';
 import { type DomainError, unauthorized, validationError } from '../errors';
 import { type AcceptEventResult, acceptEvent } from '../webhooks/accept-event';
 import type { RejectionReason } from '../webhooks/rejection-recorder';
@@ -12,41 +14,40 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
  * parameters become the same workflow event a signed webhook carries, through
  * the same acceptEvent: same validation, dedup and processing.
  */
-export async function receiveToolEvent({
-  ctx,
-  input,
-}: {
-  ctx: Ctx;
-  input: { authorization: string | undefined; body: unknown; sourceIp: string | undefined; correlationId: string; receivedAt: number };
-}): Promise<AcceptEventResult> {
-  const refuse = (reason: RejectionReason, error: DomainError) => {
-    ctx.rejections.record({ reason, detail: error.message, sourceIp: input.sourceIp, signatureScheme: 'opal_tool', correlationId: input.correlationId });
-    return error;
-  };
-  const token = ctx.config.opal.toolToken;
-  if (token) {
-    const given = /^Bearer\s+(\S+)\s*$/i.exec(input.authorization ?? '')?.[1] ?? '';
-    if (!timingSafeEqual(digest(given), digest(token))) {
-      throw refuse('unauthorized_tool_call', unauthorized('Authentication failed', 'Invalid or missing tool token: send Authorization: Bearer <OPAL_TOOL_TOKEN>.'));
+export const receiveToolEvent = defineVerb({
+  action: 'tools.sendWorkflowEvent',
+  // The tool token is this verb's own credential, checked below.
+  access: 'public',
+  run: async ({ ctx, input }: { ctx: RequestCtx; input: { authorization: string | undefined; body: unknown; receivedAt: number } }): Promise<AcceptEventResult> => {
+    const refuse = (reason: RejectionReason, error: DomainError) => {
+      ctx.rejections.record({ reason, detail: error.message, sourceIp: ctx.sourceIp, signatureScheme: 'opal_tool', correlationId: ctx.correlationId });
+      return error;
+    };
+    const token = ctx.config.opal.toolToken;
+    if (token) {
+      const given = bearerTokenOf(input.authorization) ?? '';
+      if (!timingSafeEqual(digest(given), digest(token))) {
+        throw refuse('unauthorized_tool_call', unauthorized('Authentication failed', 'Invalid or missing tool token: send Authorization: Bearer <OPAL_TOOL_TOKEN>.'));
+      }
     }
-  }
-  const parameters = (input.body as { parameters?: unknown } | null)?.parameters;
-  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
-    throw refuse('invalid_event', validationError('A tool call carries its event in "parameters".', [{ path: 'parameters', message: 'must be an object' }]));
-  }
-  const text = JSON.stringify(parameters);
-  return acceptEvent({
-    ctx,
-    input: {
-      body: parameters,
-      text,
-      size: Buffer.byteLength(text),
-      source: 'opal_tool',
-      webhookId: undefined,
-      sourceIp: input.sourceIp,
-      correlationId: input.correlationId,
-      receivedAt: input.receivedAt,
-      refuse,
-    },
-  });
-}
+    const parameters = (input.body as { parameters?: unknown } | null)?.parameters;
+    if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
+      throw refuse('invalid_event', validationError('A tool call carries its event in "parameters".', [{ path: 'parameters', message: 'must be an object' }]));
+    }
+    const text = JSON.stringify(parameters);
+    return acceptEvent({
+      ctx,
+      input: {
+        body: parameters,
+        text,
+        size: Buffer.byteLength(text),
+        source: 'opal_tool',
+        webhookId: undefined,
+        sourceIp: ctx.sourceIp,
+        correlationId: ctx.correlationId,
+        receivedAt: input.receivedAt,
+        refuse,
+      },
+    });
+  },
+});

@@ -1,13 +1,14 @@
+import { ACCESS } from '../../contracts/roles';
+import { type ActorCtx, defineVerb } from '../access/define-verb';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { and, asc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { BulkReplayFilter, BulkReplayInput, BulkReplayResult } from '../../contracts/replay';
 import type { Outcome, ProcessingStatus } from '../../contracts/webhook-event';
 import { webhookEvents } from '../../db/schema';
-import type { Ctx } from '../context';
 import { notFound } from '../errors';
 import { reapplyWorkflowEvents } from './reapply-workflow-events';
-import { closeReplayRecord, failReplayRecord, openReplayRecord, type ReplayRecord, type ReplayRequester } from './record-replay';
+import { closeReplayRecord, failReplayRecord, openReplayRecord, type ReplayRecord, requesterOf } from './record-replay';
 
 const SAMPLE_SIZE = 20;
 const MAX_LISTED_WORKFLOWS = 200;
@@ -41,130 +42,134 @@ function whereOf(f: BulkReplayFilter): SQL | undefined {
  * selection by workflow and rebuilds each once, in its own transaction, so
  * one broken workflow does not hold back the others.
  */
-export async function bulkReplay({
-  ctx,
-  input,
-}: {
-  ctx: Ctx;
-  input: { request: BulkReplayInput; requester: ReplayRequester };
-}): Promise<BulkReplayResult> {
-  const started = performance.now();
-  const { request } = input;
-  const { filter } = request;
-  const where = whereOf(filter);
+export const bulkReplay = defineVerb({
+  action: 'replay.bulk',
+  access: ACCESS.operate,
+  run: async function bulkReplay({
+    ctx,
+    input,
+  }: {
+    ctx: ActorCtx;
+    input: BulkReplayInput;
+  }): Promise<BulkReplayResult> {
+    const started = performance.now();
+    const request = input;
+    const { filter } = request;
+    const where = whereOf(filter);
 
-  let unknownEventIds: string[] = [];
-  if (filter.event_ids) {
-    const stored = await ctx.db.select({ id: webhookEvents.id }).from(webhookEvents).where(inArray(webhookEvents.id, filter.event_ids));
-    const known = new Set(stored.map((r) => r.id));
-    unknownEventIds = [...new Set(filter.event_ids)].filter((id) => !known.has(id));
-    if (known.size === 0) throw notFound(`No stored event ${filter.event_ids.length === 1 ? filter.event_ids[0] : 'with any of these ids'}.`);
-  }
-  const [counted] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(webhookEvents).where(where);
-  const matched = counted?.n ?? 0;
-  const selected = await ctx.db
-    .select({
-      id: webhookEvents.id,
-      workflowId: webhookEvents.workflowId,
-      eventType: webhookEvents.eventType,
-      agentId: webhookEvents.agentId,
-      offset: webhookEvents.eventOffset,
-      receivedAt: webhookEvents.receivedAt,
-      processingStatus: webhookEvents.processingStatus,
-      processingError: webhookEvents.processingError,
-      outcome: webhookEvents.outcome,
-    })
-    .from(webhookEvents)
-    .where(where)
-    .orderBy(asc(webhookEvents.seq))
-    .limit(request.max_events);
-  const overCap = Math.max(0, matched - selected.length);
-  const byWorkflow = new Map<string, string[]>();
-  for (const e of selected) {
-    const ids = byWorkflow.get(e.workflowId);
-    if (ids) ids.push(e.id);
-    else byWorkflow.set(e.workflowId, [e.id]);
-  }
+    let unknownEventIds: string[] = [];
+    if (filter.event_ids) {
+      const stored = await ctx.db.select({ id: webhookEvents.id }).from(webhookEvents).where(inArray(webhookEvents.id, filter.event_ids));
+      const known = new Set(stored.map((r) => r.id));
+      unknownEventIds = [...new Set(filter.event_ids)].filter((id) => !known.has(id));
+      if (known.size === 0) throw notFound(`No stored event ${filter.event_ids.length === 1 ? filter.event_ids[0] : 'with any of these ids'}.`);
+    }
+    const [counted] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(webhookEvents).where(where);
+    const matched = counted?.n ?? 0;
+    const selected = await ctx.db
+      .select({
+        id: webhookEvents.id,
+        workflowId: webhookEvents.workflowId,
+        eventType: webhookEvents.eventType,
+        agentId: webhookEvents.agentId,
+        offset: webhookEvents.eventOffset,
+        receivedAt: webhookEvents.receivedAt,
+        processingStatus: webhookEvents.processingStatus,
+        processingError: webhookEvents.processingError,
+        outcome: webhookEvents.outcome,
+      })
+      .from(webhookEvents)
+      .where(where)
+      .orderBy(asc(webhookEvents.seq))
+      .limit(request.max_events);
+    const overCap = Math.max(0, matched - selected.length);
+    const byWorkflow = new Map<string, string[]>();
+    for (const e of selected) {
+      const ids = byWorkflow.get(e.workflowId);
+      if (ids) ids.push(e.id);
+      else byWorkflow.set(e.workflowId, [e.id]);
+    }
 
-  const record: ReplayRecord = {
-    replayId: randomUUID(),
-    kind: 'bulk',
-    requester: input.requester,
-    workflowId: null,
-    filter: { ...filter, max_events: request.max_events },
-    dryRun: request.dry_run,
-  };
-  await openReplayRecord(ctx, record);
-  const perWorkflow: BulkReplayResult['workflows'] = [];
-  let successful = 0;
-  let failed = 0;
-  let noLongerMatching = 0;
-  const summary = () => ({
-    events_found: matched,
-    events_to_rerun: selected.length,
-    workflows_affected: byWorkflow.size,
-    processing_summary: {
-      successful_events: successful,
-      failed_events: failed,
-      skipped_events: overCap + noLongerMatching,
-      processing_time_ms: Math.round(performance.now() - started),
-    },
-  });
-  try {
-    if (!request.dry_run) {
-      // Sorted, as the projection worker takes workflow locks.
-      for (const workflowId of [...byWorkflow.keys()].sort()) {
-        const r = await reapplyWorkflowEvents({
-          ctx,
-          input: { workflowId, eventIds: byWorkflow.get(workflowId)!, onlyIfStatusIn: STATES_OF[filter.status] },
-        });
-        successful += r.processed.length;
-        failed += r.failed.length;
-        noLongerMatching += r.noLongerMatching.length;
-        if (perWorkflow.length < MAX_LISTED_WORKFLOWS) {
-          perWorkflow.push({
-            workflow_id: workflowId,
-            successful_events: r.processed.length,
-            failed_events: r.failed.length,
-            skipped_events: r.noLongerMatching.length,
-            error: r.error,
+    const record: ReplayRecord = {
+      replayId: randomUUID(),
+      kind: 'bulk',
+      requester: requesterOf(ctx),
+      workflowId: null,
+      filter: { ...filter, max_events: request.max_events },
+      dryRun: request.dry_run,
+    };
+    await openReplayRecord(ctx, record);
+    const perWorkflow: BulkReplayResult['workflows'] = [];
+    let successful = 0;
+    let failed = 0;
+    let noLongerMatching = 0;
+    const summary = () => ({
+      events_found: matched,
+      events_to_rerun: selected.length,
+      workflows_affected: byWorkflow.size,
+      processing_summary: {
+        successful_events: successful,
+        failed_events: failed,
+        skipped_events: overCap + noLongerMatching,
+        processing_time_ms: Math.round(performance.now() - started),
+      },
+    });
+    try {
+      if (!request.dry_run) {
+        // Sorted, as the projection worker takes workflow locks.
+        for (const workflowId of [...byWorkflow.keys()].sort()) {
+          const r = await reapplyWorkflowEvents({
+            ctx,
+            input: { workflowId, eventIds: byWorkflow.get(workflowId)!, onlyIfStatusIn: STATES_OF[filter.status] },
           });
+          successful += r.processed.length;
+          failed += r.failed.length;
+          noLongerMatching += r.noLongerMatching.length;
+          if (perWorkflow.length < MAX_LISTED_WORKFLOWS) {
+            perWorkflow.push({
+              workflow_id: workflowId,
+              successful_events: r.processed.length,
+              failed_events: r.failed.length,
+              skipped_events: r.noLongerMatching.length,
+              error: r.error,
+            });
+          }
         }
       }
+    } catch (e) {
+      await failReplayRecord(ctx, record, summary(), e);
+      throw e;
     }
-  } catch (e) {
-    await failReplayRecord(ctx, record, summary(), e);
-    throw e;
-  }
 
-  const status = request.dry_run ? 'dry_run' : failed > 0 ? 'completed_with_failures' : 'completed';
-  const stored = summary();
-  await closeReplayRecord(ctx, { ...record, status, summary: stored });
-  return {
-    replay_id: record.replayId,
-    kind: 'bulk',
-    status,
-    dry_run: request.dry_run,
-    filter,
-    max_events: request.max_events,
-    events_matched: matched,
-    events_selected: selected.length,
-    events_over_cap: overCap,
-    workflows_affected: byWorkflow.size,
-    unknown_event_ids: unknownEventIds,
-    sample: selected.slice(0, SAMPLE_SIZE).map((e) => ({
-      event_id: e.id,
-      workflow_id: e.workflowId,
-      event_type: e.eventType,
-      agent_id: e.agentId,
-      offset: e.offset,
-      received_at: e.receivedAt.toISOString(),
-      processing_status: e.processingStatus as ProcessingStatus,
-      processing_error: e.processingError,
-      outcome: e.outcome as Outcome,
-    })),
-    workflows: perWorkflow,
-    skip_reasons: { already_processed: 0, duplicate: 0, over_max_events: overCap, no_longer_matching: noLongerMatching },
-    processing_summary: stored.processing_summary,
-  };
-}
+    const status = request.dry_run ? 'dry_run' : failed > 0 ? 'completed_with_failures' : 'completed';
+    const stored = summary();
+    await closeReplayRecord(ctx, { ...record, status, summary: stored });
+    return {
+      replay_id: record.replayId,
+      kind: 'bulk',
+      status,
+      dry_run: request.dry_run,
+      filter,
+      max_events: request.max_events,
+      events_matched: matched,
+      events_selected: selected.length,
+      events_over_cap: overCap,
+      workflows_affected: byWorkflow.size,
+      unknown_event_ids: unknownEventIds,
+      sample: selected.slice(0, SAMPLE_SIZE).map((e) => ({
+        event_id: e.id,
+        workflow_id: e.workflowId,
+        event_type: e.eventType,
+        agent_id: e.agentId,
+        offset: e.offset,
+        received_at: e.receivedAt.toISOString(),
+        processing_status: e.processingStatus as ProcessingStatus,
+        processing_error: e.processingError,
+        outcome: e.outcome as Outcome,
+      })),
+      workflows: perWorkflow,
+      skip_reasons: { already_processed: 0, duplicate: 0, over_max_events: overCap, no_longer_matching: noLongerMatching },
+      processing_summary: stored.processing_summary,
+    };
+  },
+});

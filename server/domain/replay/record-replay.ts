@@ -1,3 +1,4 @@
+import type { ActorCtx } from '../access/define-verb';
 import { eq } from 'drizzle-orm';
 import type { ReplayStatus, StoredReplaySummary } from '../../contracts/replay';
 import { replays } from '../../db/schema';
@@ -10,6 +11,8 @@ export interface ReplayRequester {
   correlationId?: string | undefined;
   sourceIp?: string | undefined;
 }
+
+export const requesterOf = (ctx: ActorCtx): ReplayRequester => ({ caller: ctx.actor, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp });
 
 export interface ReplayRecord {
   replayId: string;

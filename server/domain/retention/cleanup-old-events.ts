@@ -1,3 +1,5 @@
+import { type ActorCtx, defineVerb } from '../access/define-verb';
+import { ACCESS } from '../../contracts/roles';
 import { and, asc, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { CleanupResult } from '../../contracts/diagnostics';
 import { agentRuns, hourlyRollups, httpRequestRollups, idempotencyKeys, webhookEvents, webhookRejections, workflows } from '../../db/schema';
@@ -178,3 +180,14 @@ async function deleteOldAggregates(ctx: Ctx, retentionDays: number, result: Clea
     .returning({ k: idempotencyKeys.key });
   result.deleted_aggregates += hours.length + minutes.length + keys.length;
 }
+
+/** `cleanup_old_events` asked for by a person or an API key (the daily job calls cleanupOldEvents itself). */
+export const requestCleanup = defineVerb({
+  action: 'diagnostics.cleanup_old_events',
+  access: ACCESS.admin,
+  run: ({ ctx, input }: { ctx: ActorCtx; input: { retentionDays?: number | undefined } }) =>
+    cleanupOldEvents({
+      ctx,
+      input: { retentionDays: input.retentionDays, actor: ctx.actor.name, trigger: 'request', correlationId: ctx.correlationId, sourceIp: ctx.sourceIp },
+    }),
+});

@@ -17,7 +17,7 @@ import { agentRuns, alerts, auditLog, idempotencyKeys, replays, sessions, syncRe
 import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { appRouter } from '../../trpc/app-router';
-import { REST_ROUTES } from '../openapi/rest-routes';
+import { REST_ROUTES } from '../../test-support/rest-route-list';
 import { type FuzzRequest, type FuzzTarget, type RouteClass, Rng, UNKNOWN_TARGETS, makeRequest, restTargets, sweepRequests } from '../../test-support/fuzz-inputs';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 424_242);

@@ -1,5 +1,8 @@
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { redoclyLint } from '../../test-support/redocly-lint';
+import { REST_ROUTES } from '../../test-support/rest-route-list';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { createApp } from '../create-app';
 
@@ -19,7 +22,7 @@ function servedRoutes(app: Express): string[] {
     }
   };
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
-  return found.filter((r) => r.includes(' /api/'));
+  return found.filter((r) => r.includes(' /api/') || r.endsWith(' /metrics'));
 }
 
 describe('GET /api/openapi.json', () => {
@@ -45,5 +48,47 @@ describe('GET /api/openapi.json', () => {
     const schema = doc.paths['/api/opal/sync']!.post!.requestBody.content['application/json'].schema;
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.sync_scope).toMatchObject({ default: 'priority_platforms', enum: ['priority_platforms', 'all_platforms', 'odp_only', 'content_platforms'] });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  let s: TestServer;
+  let doc: { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> };
+  beforeAll(async () => {
+    s = await startTestServer('pglite');
+    doc = (await (await fetch(`${s.url}/api/openapi.json`)).json()) as typeof doc;
+  });
+  afterAll(() => s?.stop());
+
+  it("passes Redocly's recommended lint with no error and no operation without an operationId", { timeout: 60_000 }, async () => {
+    const lint = await redoclyLint(doc);
+    const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops));
+    console.info(`[openapi] ${operations.length} operations; Redocly: ${lint.errors} errors, ${lint.warnings} warnings ${JSON.stringify(lint.byRule)}`);
+    expect(lint.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(lint.byRule['operation-operationId']).toBeUndefined();
+    expect(lint.byRule['no-invalid-media-type-examples']).toBeUndefined();
+    expect(operations.every((o) => typeof o.operationId === 'string')).toBe(true);
+    // Every operation describes its answers, errors included.
+    for (const o of operations) expect(Object.keys(o.responses).some((status) => Number(status) >= 400)).toBe(true);
+  });
+
+  it("holds every example (the runbook's among them) to its contract", () => {
+    let examples = 0;
+    for (const { declaration: route } of REST_ROUTES) {
+      for (const e of Object.values(route.examples?.request ?? {})) {
+        examples++;
+        expect({ route: route.operationId, error: route.body!.schema.safeParse(e.value).error?.message }).toEqual({ route: route.operationId, error: undefined });
+      }
+      for (const [status, byName] of Object.entries(route.examples?.responses ?? {})) {
+        const schema = (route.responses as Record<string, z.ZodType | undefined>)[status];
+        for (const e of Object.values(byName ?? {})) {
+          examples++;
+          const parsed = (schema ?? z.looseObject({ success: z.literal(false), error: z.string(), message: z.string(), correlation_id: z.string() })).safeParse(e.value);
+          expect({ route: route.operationId, status, error: parsed.error?.message }).toEqual({ route: route.operationId, status, error: undefined });
+        }
+      }
+    }
+    console.info(`[openapi] ${examples} examples checked against their contracts`);
+    expect(examples).toBeGreaterThanOrEqual(9);
   });
 });

@@ -1,18 +1,18 @@
-import { Router } from 'express';
-import { listAlertsInputSchema } from '../../contracts/alerts';
+import { listAlertsInputSchema, listAlertsOutputSchema } from '../../contracts/alerts';
 import { listAlerts } from '../../domain/alerts/list-alerts';
-import type { Ctx } from '../../domain/context';
-import { parseInput } from '../../domain/shared/parse-input';
-import { READ_ROLES, requireRoles } from '../authorize';
+import { ok, okBody } from '../rest/envelope';
+import { defineRoute } from '../rest/route';
 
-export function alertRoutes(ctx: Ctx): Router {
-  const router = Router();
-
-  // Firing alerts and recent history: ?status=firing|resolved|all&limit=1..200
-  router.get('/api/alerts', requireRoles(ctx, READ_ROLES), async (req, res) => {
-    const query = parseInput(listAlertsInputSchema, { status: req.query.status, limit: req.query.limit }, 'The alert query');
-    res.json({ success: true, ...(await listAlerts({ ctx, input: query })) });
-  });
-
-  return router;
-}
+export const alertRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/alerts',
+    operationId: 'listAlerts',
+    tag: 'alerts',
+    summary: 'Alerts: firing first, then history (rule, value, threshold, fired/resolved times)',
+    verb: listAlerts,
+    query: listAlertsInputSchema,
+    responses: { 200: okBody(listAlertsOutputSchema) },
+    answer: (r) => ok(r),
+  }),
+];

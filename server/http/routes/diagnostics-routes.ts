@@ -1,85 +1,50 @@
-import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import { z } from 'zod';
 import {
-  type DiagnosticsAction,
-  diagnosticsActionNameSchema,
+  cleanupResultSchema,
+  configurationReportSchema,
+  type DiagnosticsActionInput,
   diagnosticsActionSchema,
   lastWebhookQuerySchema,
+  lastWebhookResultSchema,
 } from '../../contracts/diagnostics';
-import type { Caller, Role } from '../../domain/auth/caller';
-import type { Ctx } from '../../domain/context';
 import { getLastWebhook } from '../../domain/diagnostics/get-last-webhook';
-import { testConfiguration } from '../../domain/diagnostics/test-configuration';
-import { forbidden, validationError } from '../../domain/errors';
-import { cleanupOldEvents } from '../../domain/retention/cleanup-old-events';
-import { parseInput } from '../../domain/shared/parse-input';
-import { ADMIN_ROLES, callerOf, correlationIdOf, OPERATOR_ROLES, READ_ROLES, requireRoles } from '../authorize';
+import { runDiagnosticsAction } from '../../domain/diagnostics/run-diagnostics-action';
+import { ok, okBody } from '../rest/envelope';
+import { defineRoute } from '../rest/route';
+import { RUNBOOK } from './runbook-examples';
 
 const PATH = '/api/diagnostics/last-webhook';
-// DESIGN.md "Access": checked once the action is known.
-const ACTION_ROLES: Record<DiagnosticsAction, readonly Role[]> = { test_configuration: OPERATOR_ROLES, cleanup_old_events: ADMIN_ROLES };
-const readText = express.text({ type: () => true, limit: '16kb' });
 
-/**
- * The runbook posts here with `curl -d '{"action": …}'` and no content type
- * (curl then says application/x-www-form-urlencoded), so the body is read as
- * JSON text whatever its declared type; text that is not JSON is still a 400.
- */
-const jsonTextBody: RequestHandler = (req, res, next) => {
-  readText(req, res, (err?: unknown) => {
-    if (err) return next(err);
-    const text = typeof req.body === 'string' ? req.body.trim() : '';
-    try {
-      req.body = text === '' ? {} : (JSON.parse(text) as unknown);
-    } catch {
-      return next(validationError('The body is not valid JSON.', [{ path: '(body)', message: 'must be JSON, e.g. {"action":"test_configuration"}' }]));
-    }
-    next();
-  });
-};
-
-/**
- * The caller was authenticated as at least an operator before the body was
- * read; the action's own role is checked once it is known, and a refusal is
- * audited like any other.
- */
-function authorizeAction(ctx: Ctx, req: Request, res: Response, action: DiagnosticsAction): Caller {
-  const caller = callerOf(res);
-  const roles = ACTION_ROLES[action];
-  if (roles.includes(caller.role)) return caller;
-  const e = forbidden(`"${caller.name}" has role ${caller.role}; ${action} needs ${roles.join(' or ')}.`);
-  ctx.audit.record({
-    actor: caller.name,
-    action: 'auth.forbidden',
-    outcome: 'failure',
-    target: `POST ${PATH} ${action}`,
-    details: { reason: e.message },
-    sourceIp: req.ip,
-    correlationId: correlationIdOf(res),
-  });
-  throw e;
-}
-
-export function diagnosticsRoutes(ctx: Ctx): Router {
-  const router = Router();
-
-  router.get(PATH, requireRoles(ctx, READ_ROLES), async (req, res) => {
-    const input = parseInput(lastWebhookQuerySchema, req.query, 'The diagnostics query');
-    res.json({ success: true, ...(await getLastWebhook({ ctx, input })) });
-  });
-
-  // Every action needs at least an operator: weaker callers are refused before the body is read.
-  router.post(PATH, requireRoles(ctx, OPERATOR_ROLES), jsonTextBody, async (req, res) => {
-    parseInput(diagnosticsActionNameSchema, req.body, 'The diagnostics action');
-    const body = parseInput(diagnosticsActionSchema, req.body, 'The diagnostics action');
-    const caller = authorizeAction(ctx, req, res, body.action);
-    const meta = { correlationId: correlationIdOf(res), sourceIp: req.ip };
-    if (body.action === 'test_configuration') {
-      res.json({ success: true, action: body.action, ...(await testConfiguration({ ctx, input: { caller, ...meta } })) });
-      return;
-    }
-    const result = await cleanupOldEvents({ ctx, input: { retentionDays: body.retention_days, actor: caller.name, trigger: 'request', ...meta } });
-    res.json({ success: true, action: body.action, ...result });
-  });
-
-  return router;
-}
+export const diagnosticsRoutes = [
+  defineRoute({
+    method: 'get',
+    path: PATH,
+    operationId: 'getLastWebhooks',
+    tag: 'diagnostics',
+    summary: 'Recent webhook events (filters, cursor pages) and system_health',
+    verb: getLastWebhook,
+    query: lastWebhookQuerySchema,
+    responses: { 200: okBody(lastWebhookResultSchema) },
+    answer: (r) => ok(r),
+  }),
+  defineRoute({
+    method: 'post',
+    path: PATH,
+    operationId: 'runDiagnosticsAction',
+    tag: 'diagnostics',
+    summary: 'test_configuration (operator) or cleanup_old_events (admin); the body is JSON text whatever its content type',
+    description:
+      'The runbook sends `curl -d \'{"action": …}\'`, which curl labels application/x-www-form-urlencoded: the body is read as JSON text whatever its content type. An unknown action is answered 400 with the list of actions.',
+    verb: runDiagnosticsAction,
+    body: { reader: 'json-text', schema: diagnosticsActionSchema, limit: '16kb', contentTypes: ['application/json', 'application/x-www-form-urlencoded'] },
+    input: (p) => p.body as DiagnosticsActionInput,
+    responses: {
+      200: z.union([
+        okBody(configurationReportSchema.extend({ action: z.literal('test_configuration') })),
+        okBody(cleanupResultSchema.extend({ action: z.literal('cleanup_old_events') })),
+      ]),
+    },
+    answer: (r) => ok(r),
+    examples: { request: RUNBOOK.diagnosticsActions },
+  }),
+];

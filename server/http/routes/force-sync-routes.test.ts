@@ -149,7 +149,7 @@ describe.each(testDrivers)('force sync against a fake Opal on %s', (driver) => {
       input_data: { client_name: 'ACME', recipients: ['ops@acme.test'], sync_scope: 'odp_only', force_sync: true },
       metadata: { correlation_id: r.body.correlation_id, callback_url: expect.stringContaining('/api/webhooks/opal-workflow') },
     });
-    expect(await syncRow(String(r.body.sync_id))).toMatchObject({ status: 'triggered', opalWorkflowId: 'strategy_workflow_456', httpStatus: 200 });
+    expect(await syncRow(String(r.body.sync_id))).toMatchObject({ status: 'triggered', opalWorkflowId: 'strategy_workflow_456', errorKind: null });
     const polled = await call(s.url, `/api/opal/sync/${String(r.body.sync_id)}`);
     expect(polled.body).toMatchObject({ status: 'waiting_for_callbacks', progress: { agents_pending: 9 } });
   });
@@ -186,7 +186,7 @@ describe.each(testDrivers)('force sync against a fake Opal on %s', (driver) => {
     expect(r.body.message).toMatch(/401/);
     expect(JSON.stringify(r.body)).not.toContain(s.config.opal.authKey);
     const syncId = String((r.body.details as Json).sync_id);
-    expect(await syncRow(syncId)).toMatchObject({ status: 'failed', httpStatus: 502, opalOutcome: 'refused' });
+    expect(await syncRow(syncId)).toMatchObject({ status: 'failed', errorKind: 'Upstream', opalOutcome: 'refused' });
     const polled = await call(s.url, `/api/opal/sync/${syncId}`);
     expect(polled.body).toMatchObject({ status: 'failed', opal: { outcome: 'refused' } });
     opal.setBehaviour({ kind: 'ok', workflowId: 'wf-after-fix' });

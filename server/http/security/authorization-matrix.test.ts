@@ -9,12 +9,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../domain/auth/caller';
+import type { Role } from '../../contracts/roles';
+import type { TrpcMeta } from '../../trpc/trpc';
 import { startFakeOpal, type FakeOpal } from '../../test-support/fake-opal';
 import { testDrivers } from '../../test-support/test-database';
 import type { TestServer } from '../../test-support/test-server';
 import { makeEvent, postOsa, postRaw } from '../../test-support/webhook-client';
-import { REST_ROUTES } from '../openapi/rest-routes';
+import { REST_ROUTES } from '../../test-support/rest-route-list';
 import { callTrpc, consoleHeaders, createConsoleUser, LB_HEADERS, lbFetch, productionEnv, signIn, startProductionServer, TRPC_PROCEDURES } from '../../test-support/authz-production-server';
 
 type Access = { kind: 'open' } | { kind: 'signature' } | { kind: 'tool_token' } | { kind: 'roles'; roles: readonly Role[] };
@@ -35,6 +36,8 @@ interface HttpCase {
   route: string;
   variant?: string;
   access: Access;
+  /** The domain verb a body variant reaches (else the route's own). */
+  verb?: string;
   /** The concrete URL path, when `route` has parameters. */
   url?: string;
   body?: unknown;
@@ -60,9 +63,16 @@ const REST_CASES: HttpCase[] = [
   // The replay history is a read (the console's replay.list); DESIGN's "replay" row is the act of replaying.
   { route: 'GET /api/orchestrations/replay', access: READ },
   { route: 'GET /api/diagnostics/last-webhook', access: READ },
-  { route: 'POST /api/diagnostics/last-webhook', variant: 'test_configuration', access: OPERATOR, body: { action: 'test_configuration' } },
-  { route: 'POST /api/diagnostics/last-webhook', variant: 'cleanup_old_events', access: ADMIN, body: { action: 'cleanup_old_events', retention_days: 30 } },
+  { route: 'POST /api/diagnostics/last-webhook', variant: 'test_configuration', verb: 'diagnostics.test_configuration', access: OPERATOR, body: { action: 'test_configuration' } },
+  {
+    route: 'POST /api/diagnostics/last-webhook',
+    variant: 'cleanup_old_events',
+    verb: 'diagnostics.cleanup_old_events',
+    access: ADMIN,
+    body: { action: 'cleanup_old_events', retention_days: 30 },
+  },
   { route: 'GET /api/metrics', access: READ },
+  { route: 'GET /metrics', access: READ },
   { route: 'GET /api/alerts', access: READ },
   // An empty body: 400 after the (open) door, without making a session.
   { route: 'POST /api/auth/login', access: OPEN, body: {} },
@@ -73,7 +83,6 @@ const REST_CASES: HttpCase[] = [
 
 /** Served outside REST_ROUTES. */
 const OTHER_CASES: HttpCase[] = [
-  { route: 'GET /metrics', access: READ },
   { route: 'GET /', access: OPEN },
   { route: 'GET /assets/made-up.js', access: OPEN },
   { route: 'GET /workflows/wf-made-up', access: OPEN },
@@ -86,9 +95,10 @@ interface TrpcCase {
 
 const TRPC_CASES: Record<string, TrpcCase> = {
   session: { access: OPEN },
-  'system.health': { access: READ },
-  'system.receiver': { access: READ },
-  'system.configuration': { access: READ },
+  // The same verbs as the open GET /api/health, /api/webhooks/opal-workflow and /api/opal/sync: open on both transports.
+  'system.health': { access: OPEN },
+  'system.receiver': { access: OPEN },
+  'system.configuration': { access: OPEN },
   'metrics.overview': { access: READ, input: { range: '1h' } },
   'diagnostics.events': { access: READ, input: {} },
   'diagnostics.rejections': { access: READ, input: {} },
@@ -105,7 +115,7 @@ const TRPC_CASES: Record<string, TrpcCase> = {
   'replay.list': { access: READ, input: {} },
   // Force sync and polling are a client app's through either API (DESIGN.md: a role is held by an API key or a session alike).
   'forceSync.start': { access: CLIENT, input: { sync_scope: 'odp_only' } },
-  'forceSync.status': { access: roles('client', 'viewer', 'operator', 'admin'), input: { syncId: MADE_UP_ID } },
+  'forceSync.status': { access: CLIENT, input: { syncId: MADE_UP_ID } },
   'audit.list': { access: ADMIN, input: {} },
   'users.list': { access: ADMIN },
   // Invalid input: an admin gets 400 (no user is made); others never reach validation.
@@ -226,6 +236,7 @@ describe.each(testDrivers)('authorization matrix in production on %s', (driver) 
     const mismatches: string[] = [];
     let requests = 0;
     const statuses = new Map<string, number>();
+    const byVerb: { verb: string; transport: 'rest' | 'trpc'; credential: string; outcome: Outcome }[] = [];
 
     const httpCases = [...REST_CASES.filter((c) => c.route !== 'POST /api/auth/logout'), ...OTHER_CASES];
     const logout = REST_CASES.find((c) => c.route === 'POST /api/auth/logout')!;
@@ -235,8 +246,9 @@ describe.each(testDrivers)('authorization matrix in production on %s', (driver) 
         // Each credential comes from its own address (X-Forwarded-For through the
         // trusted load balancer), so the login limiter (10 a minute per address) never answers for the door.
         const headers = { ...cred.headers(s.url), 'x-forwarded-for': `198.51.100.${i + 1}` };
-        const check = (label: string, access: Access, status: number) => {
+        const check = (label: string, access: Access, status: number, verb?: string) => {
           requests++;
+          if (verb) byVerb.push({ verb, transport: label.startsWith('tRPC') ? 'trpc' : 'rest', credential: cred.name, outcome: outcomeOf(status) });
           statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
           // A fault at the door is not an answer to who may pass.
           if (status >= 500) mismatches.push(`${cred.name} → ${label}: answered ${status}`);
@@ -251,14 +263,15 @@ describe.each(testDrivers)('authorization matrix in production on %s', (driver) 
             ...(c.body === undefined ? {} : { body: JSON.stringify(c.body) }),
           });
           await res.arrayBuffer();
-          check(`${c.route}${c.variant ? ` [${c.variant}]` : ''}`, c.access, res.status);
+          const verb = c.verb ?? REST_ROUTES.find((r) => routeKey(r) === c.route)?.declaration.verb.action;
+          check(`${c.route}${c.variant ? ` [${c.variant}]` : ''}`, c.access, res.status, verb);
         };
         for (const c of httpCases) await http(c);
         for (const [path, c] of Object.entries(TRPC_CASES)) {
           const type = procedures[path]!._def.type as 'query' | 'mutation';
           const res = await callTrpc(s.url, path, type, c.input, headers);
           await res.arrayBuffer();
-          check(`tRPC ${type} ${path}`, c.access, res.status);
+          check(`tRPC ${type} ${path}`, c.access, res.status, (procedures[path]!._def.meta as TrpcMeta | undefined)?.verb);
         }
         await http(logout);
       }),
@@ -271,6 +284,14 @@ describe.each(testDrivers)('authorization matrix in production on %s', (driver) 
     );
     expect(requests).toBe(rows * CREDENTIALS.length);
     expect(mismatches).toEqual([]);
+    // Every verb that both transports call lets exactly the same credentials through on each (issue "One rule, one place").
+    const verbsOn = (t: 'rest' | 'trpc') => new Set(byVerb.filter((v) => v.transport === t).map((v) => v.verb));
+    const shared = [...verbsOn('rest')].filter((v) => verbsOn('trpc').has(v)).sort();
+    const doorOf = (verb: string, t: 'rest' | 'trpc') =>
+      Object.fromEntries(byVerb.filter((v) => v.verb === verb && v.transport === t).map((v) => [v.credential, v.outcome]));
+    for (const verb of shared) expect({ verb, rest: doorOf(verb, 'rest') }).toEqual({ verb, rest: doorOf(verb, 'trpc') });
+    console.log(`[authorization matrix ${driver}] verbs on both transports, same door on each: ${shared.join(', ')}`);
+    expect(shared.length).toBeGreaterThanOrEqual(12);
     // The allowed force syncs reached (fake) Opal with its key: the doors opened onto real work.
     expect(opal.requests.length).toBeGreaterThan(0);
   });

@@ -32,7 +32,7 @@ import { type FakeOpal, type FakeOpalBehaviour, startFakeOpal } from '../../test
 import { testDrivers } from '../../test-support/test-database';
 import type { TestServer } from '../../test-support/test-server';
 import { makeEvent, postOsa, postRaw, postStandard } from '../../test-support/webhook-client';
-import { REST_ROUTES } from '../openapi/rest-routes';
+import { REST_ROUTES } from '../../test-support/rest-route-list';
 import { SESSION_COOKIE } from '../session-cookie';
 import { callTrpc, consoleHeaders, LB_HEADERS, lbFetch, productionEnv, type ProductionSettings, signIn, startProductionServer, TRPC_PROCEDURES } from '../../test-support/authz-production-server';
 import { AnswerLog, Canaries, canary, leaksIn, type Output } from '../../test-support/leak-canaries';
