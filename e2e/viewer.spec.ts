@@ -4,6 +4,8 @@ import { completedForceSync, trpcQuery } from './support/api';
 import { saveScreen } from './support/screens';
 
 test('a viewer created in the Users screen can read but not re-run or replay: the buttons are absent and the server refuses (403)', async ({ page, browser }, testInfo) => {
+  // A whole force sync, then a user made and signed in (scrypt at OWASP cost, twice): 36 s alone, over 45 s beside other work.
+  test.setTimeout(90_000);
   const { workflowId } = await completedForceSync(page.request, 'E2E Viewer Client');
   const workflow = await trpcQuery<{ events: { event_id: string }[] }>(page.request, 'workflows.get', { workflowId });
   const eventId = workflow.events[0]!.event_id;

@@ -5,7 +5,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { CreateUserInput, UpdateUserInput } from '../../contracts/auth';
 import { sessions, users } from '../../db/schema';
 import type { Ctx } from '../context';
-import { DomainError, notFound } from '../errors';
+import { DomainError, notFound, validationError } from '../errors';
 import { hashPassword } from './password-hash';
 
 const userColumns = { id: users.id, email: users.email, role: users.role, disabled: users.disabled, createdAt: users.createdAt, createdBy: users.createdBy };
@@ -49,6 +49,9 @@ export const updateUser = defineVerb({
   action: 'users.update',
   access: ACCESS.admin,
   run: async function updateUser({ ctx, input }: { ctx: ActorCtx; input: UpdateUserInput }) {
+    if (input.role === undefined && input.disabled === undefined) {
+      throw validationError('Nothing to change.', [{ path: '(body)', message: 'give role, disabled, or both' }]);
+    }
     const [updated] = await ctx.db
       .update(users)
       .set({ ...(input.role ? { role: input.role } : {}), ...(input.disabled !== undefined ? { disabled: input.disabled } : {}) })

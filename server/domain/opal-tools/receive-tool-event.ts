@@ -4,6 +4,7 @@ import { bearerTokenOf } from '../access/identify-caller';
 import type { RequestCtx } from '../access/request-context';
 import { type DomainError, unauthorized, validationError } from '../errors';
 import { type AcceptEventResult, acceptEvent } from '../webhooks/accept-event';
+import { recordRefusal } from '../webhooks/record-refusal';
 import type { RejectionReason } from '../webhooks/rejection-recorder';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -19,10 +20,8 @@ export const receiveToolEvent = defineVerb({
   // The tool token is this verb's own credential, checked below.
   access: 'public',
   run: async ({ ctx, input }: { ctx: RequestCtx; input: { authorization: string | undefined; body: unknown; receivedAt: number } }): Promise<AcceptEventResult> => {
-    const refuse = (reason: RejectionReason, error: DomainError) => {
-      ctx.rejections.record({ reason, detail: error.message, sourceIp: ctx.sourceIp, signatureScheme: 'opal_tool', correlationId: ctx.correlationId });
-      return error;
-    };
+    const refuse = (reason: RejectionReason, error: DomainError) =>
+      recordRefusal(ctx, { reason, error, sourceIp: ctx.sourceIp, correlationId: ctx.correlationId, signatureScheme: 'opal_tool' });
     const token = ctx.config.opal.toolToken;
     if (token) {
       const given = bearerTokenOf(input.authorization) ?? '';

@@ -18,6 +18,8 @@ import { testDrivers } from '../../test-support/test-database';
 import { startTestServer, type TestServer } from '../../test-support/test-server';
 import { appRouter } from '../../trpc/app-router';
 import { REST_ROUTES } from '../../test-support/rest-route-list';
+import { TRPC_PROCEDURES } from '../../test-support/authz-production-server';
+import type { TrpcMeta } from '../../trpc/trpc';
 import { type FuzzRequest, type FuzzTarget, type RouteClass, Rng, UNKNOWN_TARGETS, makeRequest, restTargets, sweepRequests } from '../../test-support/fuzz-inputs';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 424_242);
@@ -412,7 +414,8 @@ describe.each(testDrivers)('HTTP fuzz on %s', (driver) => {
         if (req.headers.cookie !== undefined) allowed.push(403);
         const openLookalike = req.url.split('?')[0] === '/api/opal/sync/';
         if (isProtectedRest(target) && !openLookalike && !allowed.includes(a.status)) fail(`protected route answered ${a.status} to ${req.headers.authorization === undefined ? 'no' : 'a garbage'} Authorization`);
-        const procs = trpcProceduresOf(req.url).filter((p) => p !== 'session');
+        // Procedures whose verb is public (the session, and the health, receiver and configuration that REST serves open too) answer anyone.
+        const procs = trpcProceduresOf(req.url).filter((p) => (TRPC_PROCEDURES[p]?._def.meta as TrpcMeta | undefined)?.access !== 'public');
         if (target.cls.startsWith('trpc') && procs.length > 0 && a.status < 300) fail(`tRPC ${procs.join(',')} answered ${a.status} without a valid key or session`);
         if (target.label === 'POST /api/opal/tools/send_workflow_event' && a.status < 300) fail(`the tool endpoint accepted a call without the tool token (${a.status})`);
       },

@@ -114,6 +114,8 @@ export function statusesOf(route: RouteDeclaration): { success: SuccessStatus[];
     errors.add(401);
     errors.add(403);
   }
+  // In production a write that did not come over https is refused before any route (require-https.ts).
+  if (route.method === 'post') errors.add(403);
   errors.add(500);
   errors.add(503);
   return {
