@@ -1,3 +1,4 @@
+import { REJECTION_REASONS } from '@contracts/diagnostics';
 import { Badge } from '../../../components/badge';
 import { Button } from '../../../components/button';
 import { CopyButton } from '../../../components/copy-button';
@@ -12,19 +13,6 @@ import { type Rejection, useReceiverHealth, useRejections } from '../hooks/use-e
 import { SystemHealthCard } from './system-health';
 
 /** The receiver's refusal reasons (server/domain/webhooks/rejection-recorder.ts); the filter is exact. */
-const REASONS = [
-  'missing_signature',
-  'malformed_signature',
-  'invalid_signature',
-  'stale_timestamp',
-  'future_timestamp',
-  'malformed_body',
-  'invalid_event',
-  'unsupported_media_type',
-  'payload_too_large',
-  'rate_limited',
-  'unauthorized_tool_call',
-];
 const SIGNATURE = new Set(['missing_signature', 'malformed_signature', 'invalid_signature', 'stale_timestamp', 'future_timestamp', 'unauthorized_tool_call']);
 
 const columns: Column<Rejection>[] = [
@@ -61,7 +49,8 @@ export function RefusedDeliveries() {
   const health = useReceiverHealth();
   const pages = useCursorPages(cursor, (c) => update({ cursor: c }, { keepCursor: true }));
   const rows = q.data?.rejections;
-  const options = REASONS.includes(values.reason) || !values.reason ? REASONS : [values.reason, ...REASONS];
+  const known: readonly string[] = REJECTION_REASONS;
+  const options = known.includes(values.reason) || !values.reason ? known : [values.reason, ...known];
   return (
     <>
       <SystemHealthCard health={health.data} error={health.error} onRetry={() => void health.refetch()} />
