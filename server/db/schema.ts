@@ -322,3 +322,21 @@ export const sessions = pgTable(
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * Rate-limit counters shared by every process (the login limiter): one row
+ * per limiter (`prefix`) and client key, a fixed window that one atomic
+ * upsert counts and restarts (domain/rate-limits). Keys are stored as the
+ * limiter made them (an address, an IPv6 /56); rows past `reset_at` are
+ * deleted by a cluster job.
+ */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    prefix: text('prefix').notNull(),
+    key: text('key').notNull(),
+    hits: integer('hits').notNull(),
+    resetAt: tz('reset_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.prefix, t.key] }), index('rate_limit_hits_reset_idx').on(t.resetAt)],
+);
