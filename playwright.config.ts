@@ -1,21 +1,14 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 import { ADMIN_STATE } from './e2e/support/accounts';
+import { findChromium } from './e2e/support/find-chromium';
 
 /**
  * End-to-end journeys against the real server (built, started by
  * e2e/global-setup.ts on a free port with a fresh database). Browsers are
- * not downloaded: a system Chromium drives them.
+ * not downloaded: e2e/support/find-chromium.ts says which Chromium drives them.
  */
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((p): p is string => Boolean(p));
-const chromium = CANDIDATES.find((p) => existsSync(p));
-if (!chromium) {
-  console.error(
-    `No Chromium found (looked at ${CANDIDATES.join(', ')}): run \`apt-get install -y chromium\`, or set CHROMIUM_PATH to a Chromium or Chrome binary.`,
-  );
-  process.exit(1);
-}
-
+// CHROMIUM_PATH, else the npm package's Chromium (unpacked by the global setup), else a system one.
+const chromium = findChromium();
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
@@ -36,7 +29,7 @@ export default defineConfig({
     colorScheme: 'dark',
     timezoneId: 'Europe/Paris',
     launchOptions: {
-      executablePath: chromium,
+      executablePath: chromium.path,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },

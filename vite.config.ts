@@ -21,7 +21,7 @@ export default defineConfig({
   },
   test: {
     root,
-    include: ['server/**/*.test.ts', 'web/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'clients/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'web/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'clients/**/*.test.ts', 'e2e/support/*.test.ts'],
     // Every REST answer a test receives is parsed through its route's output contract.
     setupFiles: ['server/test-support/check-answers-setup.ts'],
     testTimeout: 30_000,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../server/test-support/free-port';
 import { ADMIN } from './support/accounts';
+import { ensureChromium, findChromium } from './support/find-chromium';
 
 /**
  * Builds the console and the server, then starts the real server
@@ -12,6 +13,8 @@ import { ADMIN } from './support/accounts';
  * function stops it (SIGTERM) and removes the data directory.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  const chromium = findChromium();
+  console.log(`Chromium: ${await ensureChromium(chromium)} (${chromium.source})`);
   // The opt-in Overview measurement (e2e/overview-load.spec.ts) runs against a server of its own: nothing to build or start.
   if (process.env.OVERVIEW_LOAD_URL) return async () => undefined;
   if (!process.env.E2E_SKIP_BUILD) execSync('npm run build', { stdio: 'inherit' });
