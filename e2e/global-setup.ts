@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../server/test-support/free-port';
+import { NO_ENV_FILE } from '../server/test-support/test-envs';
 import { ADMIN } from './support/accounts';
 import { ensureChromium, findChromium } from './support/find-chromium';
 
@@ -24,6 +25,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const baseURL = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...NO_ENV_FILE,
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
     PORT: String(port),

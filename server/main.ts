@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config/config';
+import { loadEnvFile } from './config/load-env-file';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
@@ -9,7 +10,9 @@ import { startServer } from './server';
  */
 async function main(): Promise<void> {
   let loaded;
+  let envFile;
   try {
+    envFile = loadEnvFile(process.env, process.cwd());
     loaded = loadConfig(process.env, { cwd: process.cwd() });
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
   }
   const { config, checks } = loaded;
   const logger = createLogger({ debug: config.debug });
+  if (envFile.file) logger.info({ file: envFile.file, variables: envFile.variables }, 'configuration: read the env file');
   for (const c of checks.filter((x) => !x.ok)) logger.warn({ variable: c.variable }, `configuration: ${c.message}`);
 
   const running = await startServer({ config, logger, configChecks: checks });

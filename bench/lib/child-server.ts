@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../server/test-support/free-port';
+import { NO_ENV_FILE } from '../../server/test-support/test-envs';
 
 export interface ChildServer {
   url: string;
@@ -23,7 +24,7 @@ export async function startChildServer(opts: {
   const port = await freePort();
   const log = openSync(opts.logFile, 'a');
   const child: ChildProcess = spawn(process.execPath, [...(opts.args ?? []), opts.script], {
-    env: { PATH: process.env.PATH ?? '', ...opts.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', ...NO_ENV_FILE, ...opts.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${port}`;

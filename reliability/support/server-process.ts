@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_OPAL_AUTH_KEY, TEST_WEBHOOK_SECRET } from '../../server/test-support/make-test-config';
 import { projectRoot } from '../../server/paths';
+import { NO_ENV_FILE } from '../../server/test-support/test-envs';
 
 export const SECRET = TEST_WEBHOOK_SECRET;
 
@@ -72,6 +73,7 @@ export async function startServerProcess(opts: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? tmpdir(),
       TMPDIR: tmpdir(),
+      ...NO_ENV_FILE,
       ...opts.env,
       PORT: '0',
       HOST: '127.0.0.1',

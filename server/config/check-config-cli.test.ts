@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEV_SECRETS_FILE } from './dev-secrets';
-import { SECRETS, VALID_PRODUCTION_ENV, leaksSecret } from '../test-support/test-envs';
+import { NO_ENV_FILE, SECRETS, VALID_PRODUCTION_ENV, leaksSecret } from '../test-support/test-envs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dirs: string[] = [];
@@ -19,7 +19,7 @@ function runCli(env: Record<string, string>) {
   dirs.push(cwd);
   const result = spawnSync('npx', ['--no-install', 'tsx', join(root, 'server/config/check-config-cli.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, 'data'), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, 'data'), ...NO_ENV_FILE, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });

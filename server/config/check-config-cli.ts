@@ -3,16 +3,19 @@
  * same checks the server runs at start-up, as a table. Exit 1 when the
  * server would refuse to start: in production any failed check, elsewhere
  * only malformed values. Loads exactly as the server does, so in
- * development it creates (or reuses) the generated secrets in DATA_DIR.
+ * development it creates (or reuses) the generated secrets in DATA_DIR,
+ * and it reads the same `.env` (load-env-file.ts).
  */
 import { ConfigError, loadConfig } from './config';
 import { formatCheckTable } from './format-check-table';
+import { loadEnvFile } from './load-env-file';
 
 function main(): number {
   try {
+    const envFile = loadEnvFile(process.env, process.cwd());
     const { config, checks } = loadConfig(process.env, { cwd: process.cwd() });
     const failed = checks.filter((c) => !c.ok).length;
-    console.log(`Configuration checks (NODE_ENV=${config.nodeEnv})\n`);
+    console.log(`Configuration checks (NODE_ENV=${config.nodeEnv})${envFile.file ? `, with ${envFile.file}` : ''}\n`);
     console.log(formatCheckTable(checks));
     // loadConfig has already refused anything fatal; this is a second guard.
     const fatal = config.isProduction && failed > 0;

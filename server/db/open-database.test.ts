@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migrationsFolder, projectRoot } from '../paths';
 import { createPostgresDatabase } from '../test-support/test-database';
+import { NO_ENV_FILE } from '../test-support/test-envs';
 import { makeEvent, postOsa } from '../test-support/webhook-client';
 
 
@@ -14,7 +15,7 @@ function run(script: string, env: Record<string, string>): ChildProcess & { outp
   // One process (not the tsx wrapper), so that a signal reaches the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, script)], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...NO_ENV_FILE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

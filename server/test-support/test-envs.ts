@@ -1,3 +1,12 @@
+import { devNull } from 'node:os';
+
+/**
+ * For every server or CLI a test starts as a child process: no env file
+ * (server/config/load-env-file.ts), whatever `.env` the developer keeps in
+ * the checkout.
+ */
+export const NO_ENV_FILE: Record<string, string> = { ENV_FILE: devNull };
+
 /**
  * Environments shared by the configuration tests (server/config). The
  * secret values are distinctive (each starts with a marker word) so a test

@@ -30,6 +30,7 @@ import { signOsa } from '../../domain/webhooks/signature/osa-signature';
 import { signStandardWebhook } from '../../test-support/sign-standard-webhook';
 import { type FakeOpal, type FakeOpalBehaviour, startFakeOpal } from '../../test-support/fake-opal';
 import { testDrivers } from '../../test-support/test-database';
+import { NO_ENV_FILE } from '../../test-support/test-envs';
 import type { TestServer } from '../../test-support/test-server';
 import { makeEvent, postOsa, postRaw, postStandard } from '../../test-support/webhook-client';
 import { REST_ROUTES } from '../../test-support/rest-route-list';
@@ -394,7 +395,7 @@ function runScript(script: string, env: Record<string, string>): Promise<{ code:
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['--no-install', 'tsx', join(root, script)], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...NO_ENV_FILE, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
