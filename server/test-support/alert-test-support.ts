@@ -80,19 +80,29 @@ export async function alertRows(db: Db, rule?: string) {
     .orderBy(asc(alerts.firedAt));
 }
 
-/** A Slack-like receiver on an ephemeral loopback port that can be told to fail. */
+/** A Slack-like receiver on an ephemeral loopback port that can be told to fail, or to hold its answers. */
 export interface AlertReceiver {
   url: string;
   received: { body: Record<string, unknown>; status: number }[];
   /** The next `n` requests answer `status`. */
   failNext(n: number, status?: number): void;
+  /** From now on posts are recorded as they arrive but answered only at `release()`. */
+  hold(): void;
+  /** Answers every held post, and stops holding. */
+  release(): void;
+  /** Resolves once `n` posts have arrived in all. */
+  arrived(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startAlertReceiver(): Promise<AlertReceiver> {
+/** `onPost` runs as each post arrives, before it is answered (to see what else holds at that moment). */
+export async function startAlertReceiver(opts: { onPost?: (body: Record<string, unknown>) => void } = {}): Promise<AlertReceiver> {
   const received: AlertReceiver['received'] = [];
   let failures = 0;
   let failStatus = 500;
+  let holding = false;
+  const held: (() => void)[] = [];
+  const waiting: { n: number; resolve: () => void }[] = [];
   const readBody = async (req: IncomingMessage) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -102,8 +112,16 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
     void readBody(req).then((text) => {
       const status = failures > 0 ? failStatus : 200;
       if (failures > 0) failures--;
-      received.push({ body: JSON.parse(text) as Record<string, unknown>, status });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'error');
+      const body = JSON.parse(text) as Record<string, unknown>;
+      opts.onPost?.(body);
+      received.push({ body, status });
+      for (const w of waiting.filter((x) => received.length >= x.n)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
+      const answer = () => res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'error');
+      if (holding) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,6 +133,14 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
       failures = n;
       failStatus = status;
     },
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
+    },
+    arrived: (n) => (received.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

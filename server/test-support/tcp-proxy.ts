@@ -6,6 +6,7 @@ export interface TcpProxy {
   /** Drops every open connection and refuses new ones until restored. */
   cut(): void;
   restore(): void;
+  isCut(): boolean;
   close(): Promise<void>;
 }
 
@@ -39,6 +40,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     restore: () => {
       isCut = false;
     },
+    isCut: () => isCut,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -35,12 +35,23 @@ export async function loadFiringAlerts(db: Db): Promise<Map<string, FiringAlert>
  */
 export async function storeFiring(
   db: Db,
-  a: { rule: string; severity: string; judgement: RuleJudgement; firedAt: Date; evaluatedAt: Date; details?: Record<string, unknown> },
+  a: {
+    rule: string;
+    severity: string;
+    judgement: RuleJudgement;
+    firedAt: Date;
+    evaluatedAt: Date;
+    details?: Record<string, unknown>;
+    /** An id chosen before the row existed (an outage announced from memory names it). */
+    id?: string;
+    /** Set when the firing was already announced (from memory) before the row was stored. */
+    firingNotifiedAt?: Date | null;
+  },
 ): Promise<string | null> {
   const rows = await db
     .insert(alerts)
     .values({
-      id: randomUUID(),
+      id: a.id ?? randomUUID(),
       rule: a.rule,
       severity: a.severity,
       status: 'firing',
@@ -50,6 +61,7 @@ export async function storeFiring(
       details: { ...a.judgement.details, ...a.details },
       firedAt: a.firedAt,
       lastEvaluatedAt: a.evaluatedAt,
+      firingNotifiedAt: a.firingNotifiedAt ?? null,
     })
     .onConflictDoNothing()
     .returning({ id: alerts.id });

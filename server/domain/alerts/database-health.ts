@@ -1,21 +1,31 @@
-import { and, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { withDeadline } from '../../db/db-errors';
-import { alerts } from '../../db/schema';
 import type { DatabaseConnectionRule } from './alert-rules';
-import { resolveFiring, storeFiring } from './alert-store';
-import { type AlertNotificationDeps, deliverAlertNotifications } from './deliver-alert-notifications';
+import { resolveFiring } from './alert-store';
+import { type AlertNotificationDeps, deliverAlertNotifications, postAlertNotification } from './deliver-alert-notifications';
+import { outageIncidentKey } from './incident-key';
 import { judgeDatabaseConnection } from './judge-alert-rules';
+import { latestOutageId, OUTAGE_RULE as RULE, storeOutageOnce } from './outage-store';
+import { DEFAULT_NOTIFY_RETRY, type RetryPolicy } from './post-json-with-retries';
+import type { NotifiedAlert } from './slack-message';
 
-const RULE = 'database_connection';
-// Serialises the "is this outage already stored?" check across processes; any constant shared by all processes.
-const STORE_LOCK_KEY = 7_402_118_362;
+/** How often the last stored outage is read again while the database answers (it names the next outage's key). */
+const PREVIOUS_OUTAGE_REFRESH_MS = 60_000;
+
+/** This process's own notification of the firing, posted from memory: none without ALERT_WEBHOOK_URL. */
+type FiringNotice = { state: 'off' } | { state: 'pending' } | { state: 'sent'; at: number } | { state: 'failed' };
 
 interface Incident {
+  /** The row's id if this process stores it; the in-memory notification names it. */
+  id: string;
+  /** The incident key (incident-key.ts): the same for every process that saw this outage, as far as each can tell. */
+  key: string;
   firedAt: number;
   firstFailureAt: number;
   failures: number;
   lastError: string;
   message: string;
+  notice: FiringNotice;
   /** When the database first answered again. */
   answeredAt?: number;
   /** When the resolve condition was met. */
@@ -23,6 +33,8 @@ interface Incident {
   resolveMessage?: string;
   /** undefined: not stored yet; null: another process stored the same outage. */
   rowId?: string | null;
+  /** The incident key of the row that holds this outage, ours or another process's. */
+  storedKey?: string;
 }
 
 export interface DatabaseHealthSnapshot {
@@ -31,7 +43,15 @@ export interface DatabaseHealthSnapshot {
   consecutive_successes: number;
   last_probe_at: string | null;
   last_error: string | null;
-  incident: { fired_at: string; first_failure_at: string; failures: number; stored: boolean } | null;
+  incident: {
+    fired_at: string;
+    first_failure_at: string;
+    failures: number;
+    stored: boolean;
+    incident_key: string;
+    /** This process's notification of the firing, posted from memory. */
+    notified: FiringNotice['state'];
+  } | null;
 }
 
 export interface DatabaseHealthDeps extends AlertNotificationDeps {
@@ -40,23 +60,28 @@ export interface DatabaseHealthDeps extends AlertNotificationDeps {
   /** Epoch ms, the clock the rest of the server uses. */
   now: () => number;
   rule: DatabaseConnectionRule;
+  /** The notifications' retries (DEFAULT_NOTIFY_RETRY); tests shorten the back-off. */
+  notifyRetry?: Partial<RetryPolicy>;
 }
 
 /**
  * Database health judged in memory, so that "database connection failures"
  * can be noticed while the database itself is down. Each process probes on
  * its own timer (the database cannot coordinate anything while it is away)
- * and keeps the incident in memory; when the database answers again the
- * firing is stored with the time it really fired, then resolved once the
- * resolve condition holds. Two processes that saw the same outage store it
- * once (the check runs under an advisory lock; the unique firing index
- * backs it up).
+ * and keeps the incident in memory. When the rule fires, the firing is
+ * posted to ALERT_WEBHOOK_URL at once, from memory. When the database
+ * answers again the firing is stored with the time it really fired (marked
+ * notified when that post arrived, so the stored path does not post it
+ * again), then resolved once the resolve condition holds; the recovery goes
+ * through the stored path, once per cluster. Two processes that saw the
+ * same outage store it once (outage-store.ts).
  *
  * Probing on a timer is `start()`'s alone; tests that drive the probe by
  * hand never start it and call `probe()`.
  */
 export class DatabaseHealth {
   private readonly rule: DatabaseConnectionRule;
+  private readonly retry: RetryPolicy;
   private timer: NodeJS.Timeout | undefined;
   private probing: Promise<void> | undefined;
   private readonly background = new Set<Promise<unknown>>();
@@ -68,9 +93,13 @@ export class DatabaseHealth {
   private lastProbeAt: number | undefined;
   private lastError: string | undefined;
   private incident: Incident | undefined;
+  /** The last outage stored, as last read: undefined until read (never reached), null when there is none. */
+  private previousOutageId: string | null | undefined;
+  private previousOutageReadAt: number | undefined;
 
   constructor(private readonly deps: DatabaseHealthDeps) {
     this.rule = deps.rule;
+    this.retry = { ...DEFAULT_NOTIFY_RETRY, ...deps.notifyRetry };
   }
 
   /** Probes every `rule.probeEveryMs`, from now on (again). */
@@ -87,6 +116,11 @@ export class DatabaseHealth {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.idle();
+  }
+
+  /** Waits for the probe, store and notifications in flight; the timer (if started) goes on. */
+  async idle(): Promise<void> {
     await this.probing;
     await Promise.allSettled([...this.background]);
   }
@@ -136,8 +170,18 @@ export class DatabaseHealth {
     }
     const j = judgeDatabaseConnection(this.rule, this.figures(now), false);
     if (j.state !== 'firing') return;
-    this.incident = { firedAt: now, firstFailureAt: this.failingSince, failures: this.consecutiveFailures, lastError: this.lastError, message: j.message };
-    this.deps.logger.error({ alert: RULE, failures: this.consecutiveFailures }, `alert firing: ${j.message}`);
+    this.incident = {
+      id: randomUUID(),
+      key: outageIncidentKey(RULE, this.previousOutageId),
+      firedAt: now,
+      firstFailureAt: this.failingSince,
+      failures: this.consecutiveFailures,
+      lastError: this.lastError,
+      message: j.message,
+      notice: { state: 'off' },
+    };
+    this.deps.logger.error({ alert: RULE, failures: this.consecutiveFailures, incident_key: this.incident.key }, `alert firing: ${j.message}`);
+    this.announceFiring(this.incident);
   }
 
   /** Whether this process currently sees a database outage it has not finished recording. */
@@ -155,7 +199,14 @@ export class DatabaseHealth {
       last_probe_at: iso(this.lastProbeAt),
       last_error: this.lastError ?? null,
       incident: i
-        ? { fired_at: new Date(i.firedAt).toISOString(), first_failure_at: new Date(i.firstFailureAt).toISOString(), failures: i.failures, stored: i.rowId !== undefined }
+        ? {
+            fired_at: new Date(i.firedAt).toISOString(),
+            first_failure_at: new Date(i.firstFailureAt).toISOString(),
+            failures: i.failures,
+            stored: i.rowId !== undefined,
+            incident_key: i.key,
+            notified: i.notice.state,
+          }
         : null,
     };
   }
@@ -169,6 +220,25 @@ export class DatabaseHealth {
     }
     this.recordSuccess();
     if (this.incident) await this.persist();
+    else await this.readPreviousOutage();
+  }
+
+  /**
+   * Posts the firing from memory, at once: no database is needed, and the
+   * probe does not wait for it (a receiver that hangs holds up nothing but
+   * the storing of this outage, below). Deliveries after it wait for it, so
+   * this process never announces the recovery first.
+   */
+  private announceFiring(incident: Incident): void {
+    const url = this.deps.config.alertWebhookUrl;
+    if (!url) return;
+    incident.notice = { state: 'pending' };
+    const posted = postAlertNotification(this.deps, url, this.asAlert(incident, 'firing'), 'firing', this.retry, 'the stored alert will announce it once the database answers')
+      .catch(() => false)
+      .then((ok) => {
+        incident.notice = ok ? { state: 'sent', at: this.now() } : { state: 'failed' };
+      });
+    this.queueDelivery(posted);
   }
 
   /** Stores the firing (once per outage, cluster-wide), then its resolution. Retried on the next probe if it fails. */
@@ -176,10 +246,23 @@ export class DatabaseHealth {
     const { db, logger } = this.deps;
     const incident = this.incident;
     if (!incident || incident.answeredAt === undefined) return;
+    // The row records whether the in-memory post arrived, so it is stored once that post has settled; probing goes on.
+    if (incident.notice.state === 'pending') return;
     let changed = false;
     try {
       if (incident.rowId === undefined) {
-        incident.rowId = await this.storeOnce(incident);
+        const stored = await storeOutageOnce(db, {
+          id: incident.id,
+          severity: this.rule.severity,
+          judgement: { state: 'firing', value: incident.failures, threshold: this.rule.failuresToFire, message: incident.message, details: this.incidentDetails(incident) },
+          firedAt: new Date(incident.firedAt),
+          firstFailureAt: new Date(incident.firstFailureAt),
+          answeredAt: new Date(incident.answeredAt),
+          firingNotifiedAt: incident.notice.state === 'sent' ? new Date(incident.notice.at) : null,
+        });
+        incident.rowId = stored?.ours ? stored.id : null;
+        incident.storedKey = stored?.incidentKey;
+        if (stored) this.learnPreviousOutage(stored.id);
         changed = incident.rowId !== null;
       }
       if (incident.resolvedAt !== undefined) {
@@ -189,8 +272,10 @@ export class DatabaseHealth {
           const details = this.incidentDetails(incident);
           if (await resolveFiring(db, { id: incident.rowId, details }, { at, value: 0, message, reason: 'recovered' })) {
             changed = true;
-            logger.info({ alert: RULE }, `alert resolved: ${message}`);
+            logger.info({ alert: RULE, incident_key: incident.key }, `alert resolved: ${message}`);
           }
+        } else if (incident.storedKey !== incident.key) {
+          this.announceOwnRecovery(incident);
         }
         this.incident = undefined;
       }
@@ -198,54 +283,60 @@ export class DatabaseHealth {
       logger.warn({ err: e, alert: RULE }, 'could not store the database-connection alert yet; will retry on the next probe');
       return;
     }
-    // One delivery at a time, so this process announces the firing before its recovery.
     if (!changed) return;
-    const next = this.delivering.then(() => deliverAlertNotifications({ ctx: this.deps, input: { now: new Date(this.now()) } }));
-    this.delivering = next.catch(() => undefined);
-    this.track(next);
+    const ctx = this.deps;
+    this.queueDelivery(this.delivering.then(() => deliverAlertNotifications({ ctx, input: { now: new Date(this.now()), retry: this.retry } })));
   }
 
   /**
-   * Stores the firing unless some process already stored an alert for an
-   * outage overlapping this one: the advisory lock makes check-then-insert
-   * atomic across processes; the unique firing index is the backstop.
+   * Another process stored this outage under another key (it knew of a
+   * later previous outage than this process did): the stored recovery
+   * carries that key, so this process resolves the one it announced itself,
+   * or the receiver would hold it open for ever.
    */
-  private async storeOnce(incident: Incident): Promise<string | null> {
-    const answeredAt = new Date(incident.answeredAt ?? this.now());
-    return this.deps.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(STORE_LOCK_KEY))})`);
-      const [overlapping] = await tx
-        .select({ id: alerts.id })
-        .from(alerts)
-        .where(
-          and(
-            eq(alerts.rule, RULE),
-            lte(alerts.firedAt, answeredAt),
-            or(isNull(alerts.resolvedAt), gte(alerts.resolvedAt, new Date(incident.firstFailureAt))),
-          ),
-        )
-        .orderBy(desc(alerts.firedAt))
-        .limit(1);
-      if (overlapping) return null;
-      return storeFiring(tx, {
-        rule: RULE,
-        severity: this.rule.severity,
-        judgement: {
-          state: 'firing',
-          value: incident.failures,
-          threshold: this.rule.failuresToFire,
-          message: incident.message,
-          details: this.incidentDetails(incident),
-        },
-        firedAt: new Date(incident.firedAt),
-        evaluatedAt: answeredAt,
-      });
-    });
+  private announceOwnRecovery(incident: Incident): void {
+    const url = this.deps.config.alertWebhookUrl;
+    if (!url || incident.notice.state !== 'sent') return;
+    const alert = this.asAlert(incident, 'resolved');
+    this.queueDelivery(this.delivering.then(() => postAlertNotification(this.deps, url, alert, 'resolved', this.retry, 'it is not tried again')));
+  }
+
+  /** Once a minute while the database answers: the last outage stored names the next one's incident key. */
+  private async readPreviousOutage(): Promise<void> {
+    const now = this.now();
+    if (this.previousOutageReadAt !== undefined && now - this.previousOutageReadAt < PREVIOUS_OUTAGE_REFRESH_MS) return;
+    try {
+      this.learnPreviousOutage(await withDeadline(latestOutageId(this.deps.db), this.rule.probeTimeoutMs), now);
+    } catch (e) {
+      this.deps.logger.debug({ err: e, alert: RULE }, 'could not read the last stored outage; will retry on the next probe');
+    }
+  }
+
+  private learnPreviousOutage(id: string | null, at = this.now()): void {
+    this.previousOutageId = id;
+    this.previousOutageReadAt = at;
+  }
+
+  /** The incident as a notification shows it, from memory. */
+  private asAlert(incident: Incident, kind: 'firing' | 'resolved'): NotifiedAlert {
+    const resolved = kind === 'resolved' && incident.resolvedAt !== undefined;
+    return {
+      id: incident.id,
+      rule: RULE,
+      severity: this.rule.severity,
+      message: incident.message,
+      value: incident.failures,
+      threshold: this.rule.failuresToFire,
+      details: { ...this.incidentDetails(incident), ...(resolved ? { recovery: { message: incident.resolveMessage } } : {}) },
+      firedAt: new Date(incident.firedAt),
+      resolvedAt: resolved ? new Date(incident.resolvedAt!) : null,
+    };
   }
 
   private incidentDetails(incident: Incident): Record<string, unknown> {
     return {
       unit: 'count',
+      incident_key: incident.key,
       first_failure_at: new Date(incident.firstFailureAt).toISOString(),
       failed_probes: incident.failures,
       last_error: incident.lastError,
@@ -269,8 +360,10 @@ export class DatabaseHealth {
     return this.deps.now();
   }
 
-  private track(p: Promise<unknown>): void {
+  /** One delivery at a time after this one, so this process announces a firing before its recovery; stop() waits for it. */
+  private queueDelivery(p: Promise<unknown>): void {
     const tracked: Promise<unknown> = p.catch((e: unknown) => this.deps.logger.warn({ err: e, alert: RULE }, 'could not deliver alert notifications'));
+    this.delivering = Promise.allSettled([this.delivering, tracked]);
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));
   }

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database';
 import { alerts } from '../../db/schema';
 import { alertColumns, asObject } from './alert-store';
 import { DEFAULT_NOTIFY_RETRY, postJsonWithRetries, type RetryPolicy } from './post-json-with-retries';
-import { type NotifiedAlert, slackMessage } from './slack-message';
+import { alertNotificationBody, type NotifiedAlert } from './slack-message';
 
 /** Older transitions are not announced late (e.g. when ALERT_WEBHOOK_URL is set after the fact). */
 const DEFAULT_MAX_AGE_MS = 60 * 60_000;
@@ -90,19 +90,30 @@ async function sendOnce(
     .returning({ id: alerts.id });
   if (claimed.length === 0) return 'not_claimed';
 
-  const outcome = await postJsonWithRetries(url, slackMessage(alert, kind, ctx.config.baseUrl), policy);
-  if (outcome.ok) {
-    ctx.logger.info({ alert: alert.rule, alert_id: alert.id, kind, attempts: outcome.attempts }, 'alert notification sent');
-    return 'sent';
-  }
-  ctx.logger.warn(
-    { alert: alert.rule, alert_id: alert.id, kind, attempts: outcome.attempts, status: outcome.status, reason: outcome.error },
-    'alert notification failed; it will be tried again on the next evaluation',
-  );
+  if (await postAlertNotification(ctx, url, alert, kind, policy, 'it will be tried again on the next evaluation')) return 'sent';
   await ctx.db
     .update(alerts)
     .set({ [field]: null })
     .where(and(eq(alerts.id, alert.id), eq(column, now)))
     .catch((e: unknown) => ctx.logger.warn({ err: e, alert_id: alert.id }, 'could not release an alert notification claim'));
   return 'failed';
+}
+
+/**
+ * One notification, posted with the policy's retries and logged (the URL
+ * never is, it may be a secret); `ifFailed` says what happens next.
+ */
+export async function postAlertNotification(
+  ctx: Pick<AlertNotificationDeps, 'logger' | 'config'>,
+  url: string,
+  alert: NotifiedAlert,
+  kind: 'firing' | 'resolved',
+  policy: RetryPolicy,
+  ifFailed: string,
+): Promise<boolean> {
+  const outcome = await postJsonWithRetries(url, alertNotificationBody(url, alert, kind, ctx.config.baseUrl), policy);
+  const fields = { alert: alert.rule, alert_id: alert.id, kind, attempts: outcome.attempts };
+  if (outcome.ok) ctx.logger.info(fields, 'alert notification sent');
+  else ctx.logger.warn({ ...fields, status: outcome.status, reason: outcome.error }, `alert notification failed; ${ifFailed}`);
+  return outcome.ok;
 }

@@ -1,4 +1,6 @@
+import type { AlertNotification, SlackAlertMessage } from '../../contracts/alert-notification';
 import { DEFAULT_ALERT_RULES } from './alert-rules';
+import { incidentKeyOf } from './incident-key';
 import { formatDuration, formatValue } from './judge-alert-rules';
 
 export interface NotifiedAlert {
@@ -14,11 +16,36 @@ export interface NotifiedAlert {
 }
 
 /**
+ * The body posted to `url` (contracts/alert-notification.ts): Slack's own
+ * hooks get Slack's fields only; any other receiver also gets
+ * `incident_key` and `status` at the top level, for a bridge to an incident
+ * tool.
+ */
+export function alertNotificationBody(
+  url: string,
+  alert: NotifiedAlert,
+  kind: 'firing' | 'resolved',
+  consoleUrl: string,
+): SlackAlertMessage | AlertNotification {
+  const message = slackMessage(alert, kind, consoleUrl);
+  return isSlackUrl(url) ? message : { ...message, incident_key: incidentKeyOf(alert), status: kind };
+}
+
+function isSlackUrl(url: string): boolean {
+  try {
+    return new URL(url).hostname === 'hooks.slack.com';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A Slack-compatible incoming-webhook body (`text` plus a legacy attachment,
  * which Slack, Mattermost and Rocket.Chat all render). Built only from the
- * stored alert, which holds figures and ids, never a secret.
+ * alert (stored, or held in memory through a database outage), which holds
+ * figures and ids, never a secret.
  */
-export function slackMessage(alert: NotifiedAlert, kind: 'firing' | 'resolved', consoleUrl: string) {
+export function slackMessage(alert: NotifiedAlert, kind: 'firing' | 'resolved', consoleUrl: string): SlackAlertMessage {
   const title = (DEFAULT_ALERT_RULES as unknown as Record<string, { title?: string }>)[alert.rule]?.title ?? alert.rule;
   const unit = alert.details.unit === 'percent' || alert.details.unit === 'ms' ? alert.details.unit : 'count';
   const show = (v: number | null) => (v === null ? 'n/a' : formatValue(unit, v));
@@ -39,6 +66,7 @@ export function slackMessage(alert: NotifiedAlert, kind: 'firing' | 'resolved', 
           { title: 'Duration', value: formatDuration(alert.resolvedAt.getTime() - alert.firedAt.getTime()), short: true },
         ]
       : []),
+    { title: 'Incident key', value: incidentKeyOf(alert), short: false },
   ];
   return {
     text,
