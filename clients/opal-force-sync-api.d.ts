@@ -43,6 +43,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness probe: the process is up (200 even while the database is down, and while draining)
+         * @description No database round trip: a database outage must not restart every process. Point a Kubernetes livenessProbe here.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness probe: 200 when the database answers and the process is not draining; else 503 with a reason
+         * @description Point a Kubernetes readinessProbe (or a load balancer health check) here. After SIGTERM it answers 503 `draining` at once while the process keeps serving for SHUTDOWN_DRAIN_MS; the database ping is bounded, so the answer comes in under a second even while the database hangs.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -813,6 +853,109 @@ export interface operations {
                             /** @description Why it is unreachable; never a connection string */
                             error?: string;
                         };
+                    };
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "live";
+                        /** @description This server's version */
+                        version: string;
+                        /** @description Since this process started */
+                        uptime_seconds: number;
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ready";
+                        /** @description Round trip of the ping, 0.1 ms precision */
+                        database_latency_ms: number;
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: false;
+                        /** @description A short title, e.g. "Validation Error", "Not Found", "Duplicate Event" */
+                        error: string;
+                        /** @description What went wrong and what to do; a 500 never carries the cause */
+                        message: string;
+                        /** @description Also the X-Correlation-Id header: finds this request in the server log */
+                        correlation_id: string;
+                        /** @description Facts about this error, e.g. field_errors, event_id of a duplicate, sync_id of a failed sync */
+                        details?: {
+                            /** @description 400: each refused field */
+                            field_errors?: {
+                                /** @description The field, dot-separated (e.g. client_context.client_name); "(body)" for the body as a whole */
+                                path: string;
+                                /** @description What is wrong with it */
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * Format: uuid
+                         * @description 409 for a duplicate: the original event's id (also in details)
+                         */
+                        event_id?: string;
+                        /**
+                         * @description database_unreachable: no answer to a ping within the deadline; draining: SIGTERM received, the process stops soon
+                         * @enum {string}
+                         */
+                        reason: "database_unreachable" | "draining";
                     };
                 };
             };

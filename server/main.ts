@@ -6,7 +6,9 @@ import { startServer } from './server';
 /**
  * The process entry point: configuration is parsed once here and passed in.
  * Production refuses to start on an invalid configuration and names the
- * variables; SIGTERM/SIGINT drain in-flight work before exiting.
+ * variables. SIGTERM/SIGINT: readiness turns 503 and everything is still
+ * served for SHUTDOWN_DRAIN_MS (a second signal skips the rest of it), then
+ * in-flight work is finished before exiting.
  */
 async function main(): Promise<void> {
   let loaded;
@@ -30,14 +32,29 @@ async function main(): Promise<void> {
   logger.info(`OPAL Force Sync is running at ${config.baseUrl} (${running.ctx.database.driver})`);
 
   let stopping = false;
+  let force: NodeJS.Timeout | undefined;
+  // What close() may take once the drain is over (its forced connection close comes at 10 s).
+  const closeBoundMs = 20_000;
+  const exitAfter = (ms: number) => {
+    clearTimeout(force);
+    force = setTimeout(() => {
+      logger.error(`shutdown took longer than ${ms / 1000} s; exiting`);
+      process.exit(1);
+    }, ms).unref();
+  };
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal (an impatient Ctrl-C, an orchestrator in a hurry): no more draining.
+      if (running.ctx.lifecycle.state === 'draining') {
+        logger.info({ signal }, 'second signal: the rest of the drain is skipped');
+        running.skipDrain();
+        exitAfter(closeBoundMs);
+      }
+      return;
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      logger.error('shutdown took longer than 20 s; exiting');
-      process.exit(1);
-    }, 20_000).unref();
+    exitAfter(config.shutdownDrainMs + closeBoundMs);
     running.close().then(
       () => {
         clearTimeout(force);

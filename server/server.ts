@@ -9,6 +9,7 @@ import { AuditRecorder } from './domain/auth/audit-recorder';
 import type { Ctx } from './domain/context';
 import { resolveAlertRules } from './domain/alerts/alert-rules';
 import { DatabaseHealth } from './domain/alerts/database-health';
+import { Lifecycle } from './domain/health/lifecycle';
 import { deleteExpiredSessions, ensureFirstAdmin } from './domain/auth/sessions';
 import { registerAlertJobs } from './domain/alerts/register-alert-jobs';
 import { ClusterScheduler } from './domain/jobs/cluster-scheduler';
@@ -30,8 +31,14 @@ export interface RunningServer {
   port: number;
   ctx: Ctx;
   server: Server;
-  /** Stops accepting, finishes in-flight work, closes the database. */
+  /**
+   * Readiness turns 503 at once; everything is still served for
+   * `SHUTDOWN_DRAIN_MS`; then it stops accepting, finishes in-flight work and
+   * closes the database. Called again, the same promise.
+   */
   close(): Promise<void>;
+  /** Ends the drain now (a second signal); the rest of close() goes on. */
+  skipDrain(): void;
 }
 
 const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -69,6 +76,7 @@ export async function startServer(opts: {
   });
   // Known once the server listens: where the simulator posts its callbacks.
   const self: { url?: string } = {};
+  const lifecycle = new Lifecycle();
   const ctx: Ctx = {
     config,
     configChecks: opts.configChecks ?? [],
@@ -95,6 +103,7 @@ export async function startServer(opts: {
       config,
       rule: alertRules.database_connection,
     }),
+    lifecycle,
   };
   await ensureFirstAdmin(ctx);
   ctx.scheduler.register({ name: 'expired-sessions', everyMs: 3600_000, leaseMs: 60_000, run: () => deleteExpiredSessions(ctx) });
@@ -124,15 +133,21 @@ export async function startServer(opts: {
     port,
     ctx,
     server,
+    skipDrain: () => lifecycle.skipDrain(),
     close: () =>
       (closing ??= (async () => {
+        // Kept-alive connections outlive the load balancer's change of mind (it routes new
+        // connections, not requests): from now on every answer tells its sender to reconnect.
+        server.prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
+        if (config.shutdownDrainMs > 0) logger.info({ drain_ms: config.shutdownDrainMs }, 'draining: readiness answers 503, still serving');
+        await lifecycle.drain(config.shutdownDrainMs);
         // The simulator posts to this server: stop it before the server stops listening.
         await ctx.opal.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        logger.info('stopped accepting connections');
         // Node keeps serving new requests on open keep-alive connections after close(), answering
-        // "keep-alive", until the forced close below cuts one mid-request: tell those senders to
-        // reconnect elsewhere, and close each connection as soon as it falls idle.
-        server.prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
+        // "keep-alive" (hence Connection: close above), until the forced close below cuts one
+        // mid-request: close each connection as soon as it falls idle.
         server.closeIdleConnections();
         const idle = setInterval(() => server.closeIdleConnections(), 100).unref();
         // In-flight requests get a bounded time to finish; keep-alive sockets are then closed.

@@ -40,7 +40,7 @@ export const freshDir = (label: string) => mkdtempSync(join(tmpdir(), `ofs-relia
 
 /**
  * The environment of a child server: fixed test secrets, the simulator
- * slowed out of the way, rate limits off the path. Only what is listed here
+ * slowed out of the way, rate limits off the path, no shutdown drain. Only what is listed here
  * reaches the child, so a DATABASE_URL of the test runner cannot leak in.
  */
 export function serverEnv(db: { dataDir: string; databaseUrl?: string | undefined }): Record<string, string> {
@@ -52,6 +52,8 @@ export function serverEnv(db: { dataDir: string; databaseUrl?: string | undefine
     OPAL_STRATEGY_WORKFLOW_AUTH_KEY: TEST_OPAL_AUTH_KEY,
     WEBHOOK_RATE_LIMIT_PER_MIN: '100000000',
     OPAL_SIMULATOR_DELAY_MS: '600000',
+    // These tests are about what follows the drain (sigterm-drain.test.ts is about the drain itself).
+    SHUTDOWN_DRAIN_MS: '0',
   };
 }
 

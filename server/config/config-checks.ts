@@ -217,6 +217,12 @@ const rules: Record<EnvVariable, (c: CheckInput) => Verdict> = {
     if (typeof v === 'number') return pass(`${v} proxy hop(s) trusted`);
     return pass(`trusted proxies: ${v}`);
   },
+  SHUTDOWN_DRAIN_MS: (c) =>
+    pass(
+      c.values.SHUTDOWN_DRAIN_MS === 0
+        ? '0: on SIGTERM the listener closes at once'
+        : `${c.values.SHUTDOWN_DRAIN_MS} ms of serving with readiness 503 after SIGTERM, then the listener closes`,
+    ),
   OPAL_DEBUG_MODE: (c) =>
     pass(c.values.OPAL_DEBUG_MODE ? 'on: verbose debug logging' : 'off'),
 };

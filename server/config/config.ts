@@ -49,6 +49,8 @@ export interface Config {
   corsOrigins: string[];
   /** Passed to Express's `trust proxy` as is. */
   trustProxy: boolean | number | string;
+  /** After SIGTERM: how long readiness says 503 while everything is still served, before the listener closes. */
+  shutdownDrainMs: number;
   debug: boolean;
 }
 
@@ -156,6 +158,7 @@ export function loadConfig(
     retentionDays: values.RETENTION_DAYS,
     corsOrigins: values.CORS_ORIGINS,
     trustProxy: values.TRUST_PROXY,
+    shutdownDrainMs: values.SHUTDOWN_DRAIN_MS,
     debug: values.OPAL_DEBUG_MODE,
   };
   return { config, checks };

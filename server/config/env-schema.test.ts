@@ -94,6 +94,8 @@ describe('parseEnv', () => {
     ['OPAL_SIMULATOR_SEED', '42', 42],
     ['PORT', '0', 0],
     ['PORT', ' 8080 ', 8080],
+    ['SHUTDOWN_DRAIN_MS', '0', 0],
+    ['SHUTDOWN_DRAIN_MS', '15000', 15000],
   ] as const)('reads %s=%s', (name, raw, expected) => {
     const { values, malformed } = parseEnv({ [name]: raw });
     expect(malformed.size).toBe(0);
@@ -107,10 +109,17 @@ describe('parseEnv', () => {
     ['PORT', '3000.0'],
     ['PORT', '1e3'],
     ['WEBHOOK_MAX_BYTES', '0'],
+    ['SHUTDOWN_DRAIN_MS', '-1'],
+    ['SHUTDOWN_DRAIN_MS', '5s'],
+    ['SHUTDOWN_DRAIN_MS', '600001'],
     ['HOST', 'http://0.0.0.0'],
     ['BASE_URL', 'https://user:pw@force-sync.acme.test'],
   ])('refuses %s=%s', (name, raw) => {
     expect([...parseEnv({ [name]: raw }).malformed.keys()]).toEqual([name]);
+  });
+
+  it('drains 5 s after SIGTERM unless told otherwise', () => {
+    expect(parseEnv({}).values.SHUTDOWN_DRAIN_MS).toBe(5000);
   });
 
   it('keeps the well-formed values when another one is malformed', () => {

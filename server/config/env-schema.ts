@@ -217,6 +217,8 @@ export const envSchema = z.object({
   RETENTION_DAYS: wholeNumber(1, 36_500).default(30),
   CORS_ORIGINS: corsOrigins.default([]),
   TRUST_PROXY: trustProxy,
+  // Readiness answers 503 this long after SIGTERM before the listener closes; main.ts's forced exit waits drain + 20 s.
+  SHUTDOWN_DRAIN_MS: wholeNumber(0, 600_000).default(5000),
   OPAL_DEBUG_MODE: bool(false),
 });
 

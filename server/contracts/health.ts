@@ -25,3 +25,27 @@ export const healthSchema = z.strictObject({
   }),
 });
 export type Health = z.infer<typeof healthSchema>;
+
+/** `GET /api/health/live`: the process is up; nothing else is asked, the database least of all. */
+export const livenessSchema = z.strictObject({
+  status: z.literal('live'),
+  version: z.string().describe("This server's version"),
+  uptime_seconds: z.int().describe('Since this process started'),
+});
+export type Liveness = z.infer<typeof livenessSchema>;
+
+export const NOT_READY_REASONS = ['database_unreachable', 'draining'] as const;
+export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
+
+/** `GET /api/health/ready` 200: the database answered and the process is not shutting down. */
+export const readinessSchema = z.strictObject({
+  status: z.literal('ready'),
+  database_latency_ms: z.number().nonnegative().describe('Round trip of the ping, 0.1 ms precision'),
+});
+
+/** What the 503 adds to DESIGN.md's error body. */
+export const notReadySchema = z.strictObject({
+  reason: z
+    .enum(NOT_READY_REASONS)
+    .describe('database_unreachable: no answer to a ping within the deadline; draining: SIGTERM received, the process stops soon'),
+});

@@ -4,6 +4,7 @@ import type { Database, Db } from '../db/database';
 import type { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import type { AuditRecorder } from './auth/audit-recorder';
 import type { DatabaseHealth } from './alerts/database-health';
+import type { ServingState } from './health/lifecycle';
 import type { ClusterScheduler } from './jobs/cluster-scheduler';
 import type { Telemetry } from './metrics/telemetry';
 import type { OpalGateway } from './opal/opal-gateway';
@@ -39,4 +40,6 @@ export interface Ctx {
   scheduler: ClusterScheduler;
   telemetry: Telemetry;
   dbHealth: DatabaseHealth;
+  /** Serving, or shutting down (readiness reads it). */
+  lifecycle: ServingState;
 }

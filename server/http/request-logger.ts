@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { PROBE_PATHS } from './probe-paths';
 
 /**
  * One log line per request when its answer is written: method, path (never
@@ -27,7 +28,9 @@ export function requestLogger(logger: Logger): RequestHandler {
         duration_ms: Math.round(performance.now() - started),
       };
       const msg = `${req.method} ${path} ${status}`;
-      if (status >= 500) logger.error({ ...line, err: (res as Response & { err?: unknown }).err }, msg);
+      // The probes come every few seconds from every orchestrator; their 503s are an expected state.
+      if (PROBE_PATHS.has(path ?? '') && status !== 500) plain.debug(line, msg);
+      else if (status >= 500) logger.error({ ...line, err: (res as Response & { err?: unknown }).err }, msg);
       else if (status >= 400) plain.warn(line, msg);
       else plain.info(line, msg);
     });

@@ -2,9 +2,10 @@ import type { RequestHandler } from 'express';
 import type { Ctx } from '../domain/context';
 import { forbidden } from '../domain/errors';
 import { sendError } from './error-handler';
+import { PROBE_PATHS } from './probe-paths';
 
-// Load balancers probe health inside the network, over plain http.
-const PLAIN_HTTP_ALLOWED = new Set(['/api/health', '/api/health/']);
+// Load balancers and kubelets probe health inside the network, over plain http.
+const PLAIN_HTTP_ALLOWED = new Set(['/api/health', ...PROBE_PATHS].flatMap((p) => [p, `${p}/`]));
 
 /**
  * Production answers only over https. Behind a proxy, `req.secure` follows

@@ -54,6 +54,8 @@ export function productionEnv(p: ProductionSettings): Record<string, string> {
     ADMIN_EMAIL: p.adminEmail,
     ADMIN_PASSWORD: p.adminPassword,
     TRUST_PROXY: 'loopback',
+    // Each test server's close() stops at once.
+    SHUTDOWN_DRAIN_MS: '0',
     ...(p.alertWebhookUrl ? { ALERT_WEBHOOK_URL: p.alertWebhookUrl } : {}),
   };
 }

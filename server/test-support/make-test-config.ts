@@ -33,6 +33,8 @@ export function makeTestConfig(overrides: DeepPartial<Config> = {}): Config {
       OPAL_SIMULATOR_DELAY_MS: '0',
       OPAL_SIMULATOR_FAILURE_RATE: '0',
       OPAL_SIMULATOR_SEED: '1',
+      // A test's close() stops at once; the drain's own tests set it.
+      SHUTDOWN_DRAIN_MS: '0',
     },
     { persistDevSecrets: false },
   );

@@ -46,6 +46,9 @@ interface HttpCase {
 /** Every REST route (and the variants of one route whose body decides the role). */
 const REST_CASES: HttpCase[] = [
   { route: 'GET /api/health', access: OPEN },
+  // The orchestrator's probes carry no credentials.
+  { route: 'GET /api/health/live', access: OPEN },
+  { route: 'GET /api/health/ready', access: OPEN },
   { route: 'GET /api/openapi.json', access: OPEN },
   { route: 'GET /api/opal/sync', access: OPEN },
   { route: 'POST /api/opal/sync', access: CLIENT, body: { sync_scope: 'odp_only' } },

@@ -127,11 +127,13 @@ describe.each(testDrivers)('production behind a trusted proxy (TRUST_PROXY=loopb
     expect(odd.filter((a) => a.status === 301).length).toBeGreaterThan(0);
   });
 
-  it('keeps GET /api/health answerable over plain http for the load balancer', async () => {
-    for (const headers of [{}, { 'x-forwarded-proto': 'http' }] as Record<string, string>[]) {
-      const a = await send(s.url, { path: '/api/health', headers });
-      expect(a.status).toBe(200);
-      expect(json(a)).toMatchObject({ success: true, status: 'ok' });
+  it('keeps GET /api/health and the probes answerable over plain http for the load balancer and the kubelet', async () => {
+    for (const path of ['/api/health', '/api/health/live', '/api/health/ready']) {
+      for (const headers of [{}, { 'x-forwarded-proto': 'http' }] as Record<string, string>[]) {
+        const a = await send(s.url, { path, headers });
+        expect(a.status, path).toBe(200);
+        expect(json(a)).toMatchObject({ success: true });
+      }
     }
   });
 

@@ -172,7 +172,7 @@ describe.each(testDrivers)('secrets never leak, in production on %s', (driver) =
     await call('GET /api/opal/sync', { label: 'plain http', lb: false });
 
     // --- open routes ---------------------------------------------------------------------------
-    for (const route of ['GET /api/health', 'GET /api/openapi.json', 'GET /api/opal/sync', 'GET /api/orchestrations/trigger', 'GET /api/webhooks/opal-workflow', 'GET /api/opal/discovery', 'GET /api/auth/session']) {
+    for (const route of ['GET /api/health', 'GET /api/health/live', 'GET /api/health/ready', 'GET /api/openapi.json', 'GET /api/opal/sync', 'GET /api/orchestrations/trigger', 'GET /api/webhooks/opal-workflow', 'GET /api/opal/discovery', 'GET /api/auth/session']) {
       expect((await call(route)).status, route).toBe(200);
     }
     // The start-up checks are really shown (not an empty list), secret URLs by their origin only.
