@@ -73,6 +73,7 @@ export async function startServer(opts: {
     // PGlite's queries run on the main thread: let bursts gather into fewer, larger projection batches.
     debounceMs: database.driver === 'pglite' ? 100 : 20,
     onProcessed: (status, ms) => telemetry.observeEventProcessed(status, ms),
+    onTimedOut: (count) => telemetry.observeTimedOut(count),
   });
   // Known once the server listens: where the simulator posts its callbacks.
   const self: { url?: string } = {};
@@ -91,7 +92,7 @@ export async function startServer(opts: {
     rejections: new RejectionRecorder(database.db, logger, now),
     projections,
     apiKeys: createApiKeyAuthenticator(config.apiKeys),
-    audit: new AuditRecorder(database.db, logger, now),
+    audit: new AuditRecorder(database.db, logger, now, { onRecord: (e) => telemetry.observeAuditEntry(e) }),
     opal: createOpalGateway({ config, logger, selfUrl: () => self.url }),
     scheduler: new ClusterScheduler({ db: database.db, logger, now }),
     telemetry,

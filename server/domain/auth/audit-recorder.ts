@@ -23,10 +23,13 @@ type Row = typeof auditLog.$inferInsert;
  */
 export class AuditRecorder {
   private readonly writer: CappedWriter<Row>;
+  private readonly onRecord: ((e: AuditEntry) => void) | undefined;
 
-  constructor(db: Db, logger: Logger, private readonly now: () => number, perMinuteCap = 200) {
+  /** `onRecord` sees every entry, over the cap included (the metrics count authentication failures from it). */
+  constructor(db: Db, logger: Logger, private readonly now: () => number, o: { perMinuteCap?: number; onRecord?: (e: AuditEntry) => void } = {}) {
+    this.onRecord = o.onRecord;
     this.writer = new CappedWriter<Row>({
-      perMinuteCap,
+      perMinuteCap: o.perMinuteCap ?? 200,
       now,
       logger,
       what: 'an audit entry',
@@ -44,6 +47,7 @@ export class AuditRecorder {
   }
 
   record(e: AuditEntry): void {
+    this.onRecord?.(e);
     this.writer.record({ id: randomUUID(), at: new Date(this.now()), ...e });
   }
 

@@ -63,6 +63,7 @@ export async function startSync({
       extraMetadata: { sync_id: syncId, ...scenarioOf(request) },
     });
     ctx.telemetry.observeOpalCall('started', result.latencyMs);
+    const durationMs = ctx.now() - started;
     await ctx.db
       .update(syncRequests)
       .set({
@@ -72,14 +73,18 @@ export async function startSync({
         opalOutcome: 'started',
         opalAttempts: result.attempts,
         opalLatencyMs: Math.round(result.latencyMs),
-        durationMs: ctx.now() - started,
+        durationMs,
         finishedAt: new Date(ctx.now()),
       })
       .where(eq(syncRequests.syncId, syncId));
+    // Once stored: a row that could not be updated goes to the catch below and counts as failed there.
+    ctx.telemetry.observeSyncFinished(request.kind, 'triggered', durationMs);
     return { syncId, workflowId: result.workflowId, opalSessionId: result.sessionId, mode: ctx.opal.mode };
   } catch (e) {
     const details = e instanceof DomainError ? e.details : undefined;
-    ctx.telemetry.observeOpalCall(typeof details?.opal_outcome === 'string' ? details.opal_outcome : 'error', ctx.now() - started);
+    const durationMs = ctx.now() - started;
+    ctx.telemetry.observeOpalCall(typeof details?.opal_outcome === 'string' ? details.opal_outcome : 'error', durationMs);
+    ctx.telemetry.observeSyncFinished(request.kind, 'failed', durationMs);
     await ctx.db
       .update(syncRequests)
       .set({
@@ -87,7 +92,7 @@ export async function startSync({
         opalOutcome: typeof details?.opal_outcome === 'string' ? details.opal_outcome : 'error',
         opalAttempts: typeof details?.attempts === 'number' ? details.attempts : null,
         errorKind: e instanceof DomainError ? e.kind : 'Unexpected',
-        durationMs: ctx.now() - started,
+        durationMs,
         error: e instanceof DomainError ? e.message : 'unexpected error while calling Opal',
         finishedAt: new Date(ctx.now()),
       })

@@ -7,8 +7,9 @@ import { getMetrics } from './get-metrics';
 const REFRESH_MS = 10_000;
 
 /**
- * `GET /metrics`: this process's counters and histograms, plus the
- * cluster-wide 24-hour figures of the metrics service as gauges. A database
+ * `GET /metrics`: this process's counters, histograms and state (its Opal
+ * circuit, its database probes), plus the cluster-wide 24-hour figures of
+ * the metrics service as gauges. A database
  * that cannot be read does not fail the scrape: the process metrics are
  * still worth having, and `opal_metrics_database_up` says 0.
  */
@@ -18,6 +19,7 @@ export const scrapeMetrics = defineVerb({
   run: async function scrapeMetrics({ ctx }: { ctx: Ctx }): Promise<{ contentType: string; body: string }> {
     const t = ctx.telemetry;
     const now = ctx.now();
+    t.setProcessState({ circuit: ctx.opal.client.circuitState(), probes: ctx.dbHealth.snapshot() });
     if (now - t.gaugesRefreshedAt >= REFRESH_MS || now < t.gaugesRefreshedAt) {
       try {
         t.setClusterGauges(await getMetrics({ ctx, input: { range: '24h' } }), now);

@@ -64,7 +64,7 @@ describe.each(testDrivers)('Telemetry request counts on %s', (driver) => {
     expect(health).toEqual([{ minute: new Date('2026-03-10T13:30:00Z'), route: 'GET /api/health', status: 200, count: 2, sumMs: 5 }]);
   });
 
-  it('counts in Prometheus what the middleware sees: requests, webhook deliveries and force syncs by outcome', async () => {
+  it('counts in Prometheus what the middleware and the domain hooks see', async () => {
     const t = new Telemetry({ db: s.ctx.db, logger: s.ctx.logger, now: () => AT });
     t.recordHttpRequest('/api/webhooks/opal-workflow', 202, 3, 'POST');
     t.recordHttpRequest('/api/webhooks/opal-workflow', 401, 1, 'POST');
@@ -72,7 +72,14 @@ describe.each(testDrivers)('Telemetry request counts on %s', (driver) => {
     t.recordHttpRequest('/api/orchestrations/trigger', 502, 900, 'POST');
     t.recordHttpRequest('/api/health', 200, 1, 'PROPFIND');
     t.observeOpalCall('started', 250);
+    t.observeSyncFinished('trigger', 'failed', 900);
     t.observeEventProcessed('processed', 40);
+    t.observeRefusal('stale_timestamp');
+    t.observeAuditEntry({ action: 'auth.failed', outcome: 'failure' });
+    t.observeAuditEntry({ action: 'auth.forbidden', outcome: 'failure' });
+    t.observeAuditEntry({ action: 'login', outcome: 'success' });
+    t.observeTimedOut(2);
+    t.setProcessState({ circuit: 'half_open', probes: { consecutive_failures: 3, consecutive_successes: 0 } });
     const text = await t.registry.metrics();
     expect(text).toContain('http_requests_total{method="POST",route="/api/webhooks/opal-workflow",status="202"} 1');
     expect(text).toContain('http_requests_total{method="OTHER",route="/api/health",status="200"} 1');
@@ -80,7 +87,17 @@ describe.each(testDrivers)('Telemetry request counts on %s', (driver) => {
     expect(text).toContain('opal_webhook_deliveries_total{route="/api/webhooks/opal-workflow",outcome="bad_signature"} 1');
     expect(text).toContain('opal_webhook_deliveries_total{route="/api/webhooks/opal-workflow",outcome="duplicate"} 1');
     expect(text).toContain('opal_force_sync_requests_total{kind="trigger",outcome="opal_failed"} 1');
-    expect(text).toContain('opal_force_sync_duration_seconds_bucket{le="1",kind="trigger"} 1');
+    expect(text).toContain('opal_force_sync_duration_seconds_bucket{le="0.5",kind="trigger",status="failed"} 0');
+    expect(text).toContain('opal_force_sync_duration_seconds_bucket{le="1",kind="trigger",status="failed"} 1');
+    // Created at 0 before any sync, so that increase() sees the first one.
+    expect(text).toContain('opal_force_sync_duration_seconds_count{kind="force_sync",status="triggered"} 0');
+    expect(text).toContain('opal_webhook_refusals_total{reason="stale_timestamp"} 1');
+    expect(text).toContain('opal_webhook_refusals_total{reason="invalid_signature"} 0');
+    expect(text).toContain('opal_auth_failures_total 1');
+    expect(text).toContain('opal_workflows_timed_out_total 2');
+    expect(text).toContain('opal_circuit_state{state="half_open"} 1');
+    expect(text).toContain('opal_circuit_state{state="closed"} 0');
+    expect(text).toContain('opal_database_probe_consecutive_failures 3');
     expect(text).toContain('opal_call_latency_seconds_count{outcome="started"} 1');
     expect(text).toContain('opal_webhook_processing_seconds_sum 0.04');
   });

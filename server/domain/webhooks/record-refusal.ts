@@ -22,6 +22,7 @@ export interface Refusal {
  * counts it once. Gives the error back for the caller to throw or send.
  */
 export function recordRefusal(ctx: Ctx, refusal: Refusal): DomainError {
+  ctx.telemetry.observeRefusal(refusal.reason);
   ctx.rejections.record({
     reason: refusal.reason,
     detail: refusal.error.message,

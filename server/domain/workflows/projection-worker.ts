@@ -19,6 +19,8 @@ export interface ProjectionWorkerOptions {
    */
   debounceMs?: number;
   onProcessed?: ProcessOptions['onProcessed'];
+  /** After each sweep: how many running workflows it turned timed_out. */
+  onTimedOut?: (count: number) => void;
 }
 
 /**
@@ -108,7 +110,7 @@ export class ProjectionWorker {
 
   private async sweep(): Promise<void> {
     try {
-      await sweepTimedOutWorkflows(this.o.db, { now: new Date(this.o.now()), timeoutMin: this.o.timeoutMin });
+      this.o.onTimedOut?.(await sweepTimedOutWorkflows(this.o.db, { now: new Date(this.o.now()), timeoutMin: this.o.timeoutMin }));
     } catch (e) {
       this.o.logger.warn({ err: e }, 'timed-out sweep failed; will retry');
     }

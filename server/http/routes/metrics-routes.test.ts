@@ -77,8 +77,15 @@ describe.each(testDrivers)('GET /metrics and GET /api/metrics on %s', (driver) =
       ['opal_active_workflows', 'gauge'],
       ['opal_webhook_pending_events', 'gauge'],
       ['opal_webhook_events', 'gauge'],
-      ['opal_rate_percent', 'gauge'],
-      ['opal_latency_ms', 'gauge'],
+      ['opal_rate_ratio', 'gauge'],
+      ['opal_latency_p50_seconds', 'gauge'],
+      ['opal_latency_p95_seconds', 'gauge'],
+      ['opal_latency_p99_seconds', 'gauge'],
+      ['opal_webhook_refusals_total', 'counter'],
+      ['opal_auth_failures_total', 'counter'],
+      ['opal_workflows_timed_out_total', 'counter'],
+      ['opal_circuit_state', 'gauge'],
+      ['opal_database_probe_consecutive_failures', 'gauge'],
     ] as const) {
       expect(types.get(name), name).toBe(type);
     }
@@ -90,7 +97,10 @@ describe.each(testDrivers)('GET /metrics and GET /api/metrics on %s', (driver) =
     // From the database, cluster-wide: the event posted above and the simulator's callbacks.
     expect(valueOf(samples, 'opal_webhook_events', { window: '24h', kind: 'accepted' })).toBeGreaterThanOrEqual(1);
     expect(valueOf(samples, 'opal_webhook_rejections', { window: '24h', reason: 'invalid_signature' })).toBe(1);
-    expect(valueOf(samples, 'opal_rate_percent', { window: '24h', metric: 'force_sync_success' })).toBe(100);
+    expect(valueOf(samples, 'opal_rate_ratio', { window: '24h', metric: 'force_sync_success' })).toBe(1);
+    expect(valueOf(samples, 'opal_webhook_refusals_total', { reason: 'invalid_signature' })).toBe(1);
+    expect(valueOf(samples, 'opal_force_sync_duration_seconds_count', { kind: 'force_sync', status: 'triggered' })).toBe(1);
+    expect(valueOf(samples, 'opal_circuit_state', { state: 'closed' })).toBe(1);
   });
 
   it('answers the metrics service as JSON with success: true', async () => {
