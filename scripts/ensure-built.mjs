@@ -14,5 +14,13 @@ const newest = (dir) => {
 const stale = (output, sources) =>
   !existsSync(output) || sources.some((s) => existsSync(s) && newest(s) > statSync(output).mtimeMs);
 
-if (stale('dist/web/index.html', ['web', 'server/contracts'])) execSync('npm run build:web', { stdio: 'inherit' });
-if (stale('dist/server/main.js', ['server'])) execSync('npm run build:server', { stdio: 'inherit' });
+const builds = [
+  stale('dist/web/index.html', ['web', 'server/contracts']) && 'build:web',
+  stale('dist/server/main.js', ['server']) && 'build:server',
+].filter(Boolean);
+// The build tools are devDependencies: a production install (npm ci --omit=dev) runs what is built.
+if (builds.length > 0 && !existsSync('node_modules/vite')) {
+  console.error('dist/ is missing or older than its sources, and the build tools (devDependencies) are not installed: run npm install first');
+  process.exit(1);
+}
+for (const script of builds) execSync(`npm run ${script}`, { stdio: 'inherit' });
