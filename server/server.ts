@@ -16,6 +16,7 @@ import { ClusterScheduler } from './domain/jobs/cluster-scheduler';
 import { registerMetricsJobs } from './domain/metrics/register-metrics-jobs';
 import { Telemetry } from './domain/metrics/telemetry';
 import { registerRetentionJob } from './domain/retention/register-retention-job';
+import { registerRateLimitCleanup } from './domain/rate-limits/register-rate-limit-cleanup';
 import { createOpalGateway } from './domain/opal/create-opal-gateway';
 import { EventAppender } from './domain/webhooks/event-appender';
 import { RejectionRecorder } from './domain/webhooks/rejection-recorder';
@@ -110,6 +111,7 @@ export async function startServer(opts: {
   ctx.scheduler.register({ name: 'expired-sessions', everyMs: 3600_000, leaseMs: 60_000, run: () => deleteExpiredSessions(ctx) });
   registerAlertJobs(ctx, { rules: alertRules });
   registerRetentionJob(ctx);
+  registerRateLimitCleanup(ctx);
   registerMetricsJobs(ctx);
   projections.start();
   // This process's own timer, not a cluster job: `background` (the scheduler's timer) does not govern it.

@@ -28,7 +28,8 @@ export interface CountKey {
 export async function countHit(db: Db, k: CountKey & { windowMs: number; at: number }): Promise<WindowCount> {
   const now = new Date(k.at);
   const resetAt = new Date(k.at + k.windowMs);
-  const ended = sql`${rateLimitHits.resetAt} <= ${now}`;
+  // Through the column, so the driver is given the timestamp as it expects it.
+  const ended = lte(rateLimitHits.resetAt, now);
   const [row] = await db
     .insert(rateLimitHits)
     .values({ prefix: k.prefix, key: k.key, hits: 1, resetAt })

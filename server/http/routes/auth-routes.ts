@@ -1,9 +1,10 @@
-import { rateLimit } from 'express-rate-limit';
+import { type AugmentedRequest, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { loginAnswerSchema, loginInputSchema, sessionViewSchema } from '../../contracts/auth';
 import { describeSession } from '../../domain/auth/describe-session';
 import { signIn, signOut } from '../../domain/auth/sign-in';
 import { DomainError } from '../../domain/errors';
+import { DatabaseRateLimitStore } from '../database-rate-limit-store';
 import { ok, okBody } from '../rest/envelope';
 import { defineRoute } from '../rest/route';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../session-cookie';
@@ -18,15 +19,25 @@ export const authRoutes = [
     tag: 'console',
     summary: 'Console sign-in (sets an httpOnly session cookie)',
     verb: signIn,
-    // Guessing passwords is slow work: 10 attempts a minute per address.
-    before: () => [
+    // Guessing passwords is slow work: 10 attempts a minute per address (req.ip: TRUST_PROXY decides
+    // whose), counted in the database so that every process counts against the same 10.
+    before: (ctx) => [
       rateLimit({
         windowMs: 60_000,
         limit: 10,
         standardHeaders: 'draft-7',
         legacyHeaders: false,
-        handler: (_req, _res, next) =>
-          next(new DomainError('RateLimited', 'Too Many Requests', 'Too many sign-in attempts; wait a minute.', { retryAfterSeconds: 60 })),
+        store: new DatabaseRateLimitStore({ db: ctx.db, prefix: 'login', now: ctx.now, logger: ctx.logger }),
+        handler: (req, _res, next) => {
+          // The window may have begun in another process: the wait is what is left of it.
+          const resetAt = (req as AugmentedRequest).rateLimit?.resetTime?.getTime() ?? ctx.now() + 60_000;
+          const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - ctx.now()) / 1000));
+          next(
+            new DomainError('RateLimited', 'Too Many Requests', `Too many sign-in attempts from this address; try again in ${retryAfterSeconds} s.`, {
+              retryAfterSeconds,
+            }),
+          );
+        },
       }),
     ],
     body: { reader: 'json', schema: loginInputSchema },
