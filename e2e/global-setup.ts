@@ -34,6 +34,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ADMIN_PASSWORD: ADMIN.password,
     OPAL_SIMULATOR_DELAY_MS: '50',
     OPAL_SIMULATOR_FAILURE_RATE: '0',
+    // Stopped at the end of the run: no load balancer to drain for.
+    SHUTDOWN_DRAIN_MS: '0',
   };
   // Whatever the shell has set, the journeys run on PGlite, the simulator and sign-in by password.
   for (const k of ['DATABASE_URL', 'OPAL_WEBHOOK_URL', 'API_KEYS', 'BASE_URL', 'OPAL_SIMULATOR_SEED']) delete env[k];
