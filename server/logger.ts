@@ -1,8 +1,11 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { logContextFields } from './tracing/log-context';
 
 /**
  * JSON logs. Credentials are redacted wherever they might be attached to a
- * log object; the request logger never logs bodies.
+ * log object; the request logger never logs bodies. Every line written
+ * inside a request or a job run carries its `correlation_id` and `trace_id`
+ * (and a job's name) from the async context (server/tracing/).
  */
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -32,6 +35,7 @@ export function createLogger(opts: { debug: boolean; level?: string; destination
       base: { service: 'opal-force-sync' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      mixin: logContextFields,
     },
     opts.destination,
   );

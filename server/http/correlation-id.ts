@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { continuedTrace, newTrace, runInContext } from '../tracing/log-context';
+import { acceptTracestate, parseTraceparent } from '../tracing/traceparent';
 
 // Printable ASCII, no spaces, at most 128 characters (DESIGN.md "Identifiers").
 const ACCEPTABLE = /^[\x21-\x7e]{1,128}$/;
@@ -12,7 +14,9 @@ export function newCorrelationId(prefix: string): string {
 /**
  * Keeps a caller's X-Correlation-Id when it is acceptable, else makes one
  * (`force-sync-<ms>-<random>` for force sync, as the runbook shows), and
- * puts it on every answer.
+ * puts it on every answer. The caller's W3C traceparent is continued when
+ * valid, else a new trace starts; the rest of the request runs in that
+ * async context, so every log line below carries both ids.
  */
 export function correlationId(prefixFor: (method: string, path: string) => string): RequestHandler {
   return (req, res, next) => {
@@ -20,6 +24,8 @@ export function correlationId(prefixFor: (method: string, path: string) => strin
     const id = typeof given === 'string' && ACCEPTABLE.test(given) ? given : newCorrelationId(prefixFor(req.method, req.path));
     res.locals.correlationId = id;
     res.setHeader('X-Correlation-Id', id);
-    next();
+    const parent = parseTraceparent(req.headers.traceparent);
+    const trace = parent ? continuedTrace(parent, acceptTracestate(req.headers.tracestate)) : newTrace();
+    runInContext({ correlationId: id, trace }, next);
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withDeadline } from '../../db/db-errors';
+import { runAsJob } from '../../tracing/log-context';
 import type { DatabaseConnectionRule } from './alert-rules';
 import { resolveFiring } from './alert-store';
 import { type AlertNotificationDeps, deliverAlertNotifications, postAlertNotification } from './deliver-alert-notifications';
@@ -127,7 +128,8 @@ export class DatabaseHealth {
 
   /** One probe, then (the database answering) storing whatever the incident needs. Never throws. */
   probe(): Promise<void> {
-    this.probing ??= this.probeOnce().finally(() => {
+    // A probe of its own (`job:database-health:<uuid>`), whoever asked for it: its alert lines belong to no request.
+    this.probing ??= runAsJob('database-health', () => this.probeOnce()).finally(() => {
       this.probing = undefined;
     });
     return this.probing;

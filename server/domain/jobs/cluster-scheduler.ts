@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/database';
 import { isDatabaseUnavailable } from '../../db/db-errors';
 import { jobRuns } from '../../db/schema';
+import { runAsJob } from '../../tracing/log-context';
 
 export interface ClusterJob {
   name: string;
@@ -79,7 +80,8 @@ export class ClusterScheduler {
         continue;
       }
       if (!claimed) continue;
-      const p = this.runClaimed(job);
+      // Each run in a context of its own (`job:<name>:<uuid>`): its log lines group by correlation_id.
+      const p = runAsJob(job.name, () => this.runClaimed(job));
       this.running.add(p);
       await p;
       this.running.delete(p);

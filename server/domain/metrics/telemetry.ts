@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CircuitStateName } from '../../contracts/force-sync';
 import type { MetricsOverview } from '../../contracts/metrics';
 import type { Db } from '../../db/database';
+import { runDetached } from '../../tracing/log-context';
 import { SEND_WORKFLOW_EVENT_PATH } from '../opal-tools/tool-paths';
 import type { AuditEntry } from '../auth/audit-recorder';
 import type { RejectionReason } from '../webhooks/rejection-recorder';
@@ -87,10 +88,13 @@ export class Telemetry {
       this.pending.set(id, { minute: new Date(minute), route: key, status, count: 1, sumMs: durationMs });
       this.trim();
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, FLUSH_EVERY_MS).unref();
+    // The flush writes every request's counts: it runs in no request's log context.
+    this.timer ??= runDetached(() =>
+      setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, FLUSH_EVERY_MS).unref(),
+    );
 
     const labels = { method: m, route, status: String(status) };
     this.m.httpRequests.inc(labels);

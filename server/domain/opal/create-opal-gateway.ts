@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config';
+import { outboundTraceHeaders } from '../../tracing/log-context';
 import { createOpalClient } from './client/opal-client';
 import { fetchTransport } from './client/opal-transport';
 import type { OpalGateway } from './opal-gateway';
@@ -37,6 +38,7 @@ export function createOpalGateway(o: { config: Config; logger: Logger; selfUrl: 
     circuit: { resetTimeoutMs: config.opal.circuitResetMs },
     transport: simulator ? simulator.transport : fetchTransport(),
     logger,
+    traceHeaders: outboundTraceHeaders,
   });
   return {
     mode: simulator ? 'simulator' : 'live',

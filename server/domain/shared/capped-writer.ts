@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { runDetached } from '../../tracing/log-context';
 
 /**
  * Writes records after the answer, at most `perMinuteCap` a minute one by
@@ -30,7 +31,7 @@ export class CappedWriter<T> {
   record(r: T): void {
     const now = this.o.now();
     if (now - this.windowStart >= 60_000) {
-      this.flushOverflow();
+      runDetached(() => this.flushOverflow());
       this.windowStart = now;
       this.writtenInWindow = 0;
     }
@@ -39,7 +40,8 @@ export class CappedWriter<T> {
       const o = this.overflow.get(group);
       if (o) o.count++;
       else this.overflow.set(group, { sample: r, count: 1 });
-      this.timer ??= setTimeout(() => this.flushOverflow(), 5_000).unref();
+      // The aggregate stands for many requests: its write (and a failure's log line) belongs to none of them.
+      this.timer ??= runDetached(() => setTimeout(() => this.flushOverflow(), 5_000).unref());
       return;
     }
     this.writtenInWindow++;

@@ -3,6 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookEvents } from '../../db/schema';
 import { openTestDatabase, type TestDatabase, testDrivers } from '../../test-support/test-database';
+import { currentLogContext, newTrace, runInContext, type LogContext } from '../../tracing/log-context';
 import { DomainError } from '../errors';
 import { type AppendRow, EventAppender } from './event-appender';
 
@@ -43,6 +44,22 @@ describe.each(testDrivers)('EventAppender on %s', (driver) => {
     expect(results.every((r) => r.stored)).toBe(true);
     expect(flushes - before).toBe(1);
     expect(await stored(wf)).toBe(40);
+  });
+
+  it("flushes in no request's log context, while each request's own code keeps its own after the commit", async () => {
+    const wf = `wf-${randomUUID()}`;
+    const inFlush: (LogContext | undefined)[] = [];
+    const own = new EventAppender(t.database, { onStored: () => inFlush.push(currentLogContext()) });
+    const afterCommit = await Promise.all(
+      ['req-a', 'req-b'].map((correlationId) =>
+        runInContext({ correlationId, trace: newTrace() }, async () => {
+          await own.append(row(wf));
+          return currentLogContext()?.correlationId;
+        }),
+      ),
+    );
+    expect(inFlush).toEqual([undefined]);
+    expect(afterCommit).toEqual(['req-a', 'req-b']);
   });
 
   it('stores copies inside one batch once: the first is stored, the rest name it', async () => {

@@ -2,6 +2,7 @@ import { type DriverValueEncoder, inArray, is, Param, Placeholder, sql } from 'd
 import type { Database, Db } from '../../db/database';
 import { dataExceptionMessage, isDatabaseUnavailable, withDeadline } from '../../db/db-errors';
 import { webhookEvents } from '../../db/schema';
+import { runDetached } from '../../tracing/log-context';
 import { DomainError, unavailable, validationError } from '../errors';
 
 export type AppendRow = Omit<typeof webhookEvents.$inferInsert, 'payload' | 'seq' | 'knownAgent'> & {
@@ -68,10 +69,16 @@ export class EventAppender {
   private schedule(): void {
     if (this.flushing || this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
+    // A flush writes many requests' events: it runs in no request's async
+    // context, or it (and the projection wake-up it triggers) would carry the
+    // id of whichever request happened to arrive first. Each request's own
+    // continuation after its await keeps its own context.
+    runDetached(() =>
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      }),
+    );
   }
 
   private async flush(): Promise<void> {

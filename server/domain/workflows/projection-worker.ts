@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database';
+import { runAsJob } from '../../tracing/log-context';
 import { type ProcessOptions, processPendingEvents } from './process-pending-events';
 import { sweepTimedOutWorkflows } from './sweep-timed-out-workflows';
 
@@ -22,6 +23,9 @@ export interface ProjectionWorkerOptions {
   /** After each sweep: how many running workflows it turned timed_out. */
   onTimedOut?: (count: number) => void;
 }
+
+const PROJECTION_JOB = 'projections';
+const SWEEP_JOB = 'projections.timed_out_sweep';
 
 /**
  * Drains the event log into the projections off the request path, so a 202
@@ -92,27 +96,41 @@ export class ProjectionWorker {
         while (!this.stopped && (await this.drainOnce()) >= (this.o.batchSize ?? 500)) {
           // a full batch: there may be more
         }
-      } catch (e) {
-        this.o.logger.warn({ err: e }, 'projection worker could not process pending events; will retry');
+      } catch {
+        // Logged by drainOnce, inside the batch's context.
         return;
       }
     } while (this.again && !this.stopped);
   }
 
+  /**
+   * One batch, in a context of its own: the worker is woken from whichever
+   * request's commit came first, and a batch holds many requests' events,
+   * so it must not log under that request's id.
+   */
   private drainOnce(): Promise<number> {
-    return processPendingEvents(this.o.db, {
-      now: new Date(this.o.now()),
-      timeoutMin: this.o.timeoutMin,
-      batchSize: this.o.batchSize ?? 500,
-      ...(this.o.onProcessed ? { onProcessed: this.o.onProcessed } : {}),
+    return runAsJob(PROJECTION_JOB, async () => {
+      try {
+        return await processPendingEvents(this.o.db, {
+          now: new Date(this.o.now()),
+          timeoutMin: this.o.timeoutMin,
+          batchSize: this.o.batchSize ?? 500,
+          ...(this.o.onProcessed ? { onProcessed: this.o.onProcessed } : {}),
+        });
+      } catch (e) {
+        this.o.logger.warn({ err: e }, 'projection worker could not process pending events; will retry');
+        throw e;
+      }
     });
   }
 
-  private async sweep(): Promise<void> {
-    try {
-      this.o.onTimedOut?.(await sweepTimedOutWorkflows(this.o.db, { now: new Date(this.o.now()), timeoutMin: this.o.timeoutMin }));
-    } catch (e) {
-      this.o.logger.warn({ err: e }, 'timed-out sweep failed; will retry');
-    }
+  private sweep(): Promise<void> {
+    return runAsJob(SWEEP_JOB, async () => {
+      try {
+        this.o.onTimedOut?.(await sweepTimedOutWorkflows(this.o.db, { now: new Date(this.o.now()), timeoutMin: this.o.timeoutMin }));
+      } catch (e) {
+        this.o.logger.warn({ err: e }, 'timed-out sweep failed; will retry');
+      }
+    });
   }
 }

@@ -160,7 +160,7 @@ export function buildOpenApiDocument(opts: { routes: RouteDeclaration[]; baseUrl
       title: 'OPAL Force Sync',
       version: opts.version,
       description:
-        "Trigger Opal's strategy_workflow, receive its signed callbacks exactly once, and operate the loop. In production, protected routes need `Authorization: Bearer <API key>` with a role named in the operation's `x-roles`.",
+        "Trigger Opal's strategy_workflow, receive its signed callbacks exactly once, and operate the loop. In production, protected routes need `Authorization: Bearer <API key>` with a role named in the operation's `x-roles`. Every operation also takes `X-Correlation-Id` (printable, at most 128 characters; echoed on the answer) and W3C trace context (`traceparent`, `tracestate`), which the server continues in its logs and on its call to Opal.",
       license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
     },
     servers: [{ url: opts.baseUrl }],

@@ -63,6 +63,8 @@ export interface OpalClientOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   logger?: OpalLogger;
+  /** W3C trace headers for each attempt (`traceparent`, `tracestate`): the caller's trace, a new span per attempt. */
+  traceHeaders?: () => Record<string, string>;
 }
 
 export const WORKFLOW_NAME = 'strategy_workflow';
@@ -156,6 +158,7 @@ export function createOpalClient(o: OpalClientOptions): OpalClient {
           'content-type': 'application/json',
           accept: 'application/json',
           'x-correlation-id': input.correlationId,
+          ...o.traceHeaders?.(),
         },
         body,
         signal: controller.signal,
@@ -186,7 +189,8 @@ export function createOpalClient(o: OpalClientOptions): OpalClient {
         callback_url: input.callbackUrl,
       },
     });
-    const ctx = { correlation_id: input.correlationId, opal_host: opalHost };
+    // The correlation and trace ids come from the request's log context (server/logger.ts's mixin).
+    const ctx = { opal_host: opalHost };
     for (let attempt = 1; ; attempt++) {
       const timeoutMs = Math.max(1, Math.min(policy.timeoutMs, Math.floor(policy.totalDeadlineMs - elapsed())));
       const r = await attemptOnce(input, body, timeoutMs);

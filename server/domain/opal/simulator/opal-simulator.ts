@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { formatTraceparent, newSpanId } from '../../../tracing/traceparent';
 import { sleep } from './abortable-sleep';
 import { planRun, type RunPlan } from './plan-run';
 import { postCallback, type DeliveryPolicy } from './post-callback';
 import { createRandom, randomSeed, type Random } from './seeded-random';
 import type { OpalSimulatorOptions, OpalTransport, OpalHttpRequest, OpalHttpResponse, SimulatorLogger } from './simulator-types';
-import { checkTrigger, digestKey, jsonResponse } from './trigger-request';
+import { checkTrigger, digestKey, jsonResponse, type TriggerCheck } from './trigger-request';
+
+type TriggerTrace = Extract<TriggerCheck, { kind: 'start' }>['trace'];
 
 export type { SimulatorScenario } from './simulator-scenario';
 export type { OpalSimulatorOptions } from './simulator-types';
@@ -111,13 +114,13 @@ export class OpalSimulator {
       },
       'opal simulator: strategy_workflow started',
     );
-    this.launch(plan, check.callbackUrl);
+    this.launch(plan, check.callbackUrl, check.trace);
     return jsonResponse(200, { workflow_id: workflowId, session_id: sessionId, status: 'started' }, check.correlationId ? { 'x-correlation-id': check.correlationId } : {});
   }
 
   /** Never awaited by the trigger; every failure ends as a log line. */
-  private launch(plan: RunPlan, url: string): void {
-    const run: Promise<void> = this.deliver(plan, url)
+  private launch(plan: RunPlan, url: string, trace: TriggerTrace): void {
+    const run: Promise<void> = this.deliver(plan, url, trace)
       .catch((err: unknown) => {
         this.logger.warn({ workflow_id: plan.workflowId, err: err instanceof Error ? err.message : String(err) }, 'opal simulator: run aborted by an unexpected error');
       })
@@ -125,7 +128,14 @@ export class OpalSimulator {
     this.runs.add(run);
   }
 
-  private async deliver(plan: RunPlan, url: string): Promise<void> {
+  private async deliver(plan: RunPlan, url: string, trace: TriggerTrace): Promise<void> {
+    // Like a traced Opal: each callback post is a span of the trigger's trace.
+    const extraHeaders = trace
+      ? () => ({
+          traceparent: formatTraceparent({ ...trace.parent, parentId: newSpanId() }),
+          ...(trace.state !== undefined ? { tracestate: trace.state } : {}),
+        })
+      : undefined;
     const { delayMs } = this.options;
     const signal = this.stopping.signal;
     const log = { workflow_id: plan.workflowId, callback_url: url };
@@ -146,6 +156,7 @@ export class OpalSimulator {
           fetchImpl: this.fetchImpl,
           signal,
           ...(this.deliveryPolicy ? { policy: this.deliveryPolicy } : {}),
+          ...(extraHeaders ? { extraHeaders } : {}),
         });
         const where = { ...log, event_type: event.event_type, offset, attempts: result.attempts };
         switch (result.kind) {

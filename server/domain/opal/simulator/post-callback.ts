@@ -48,6 +48,8 @@ export interface PostCallbackInput {
   signal: AbortSignal;
   policy?: DeliveryPolicy;
   now?: () => number;
+  /** Headers added to each attempt (the run's W3C trace context, a new span per attempt). */
+  extraHeaders?: () => Record<string, string>;
 }
 
 const RETRYABLE = new Set([408, 429]);
@@ -71,6 +73,7 @@ export async function postCallback(input: PostCallbackInput): Promise<DeliveryRe
           'content-type': 'application/json',
           'x-osa-signature': signOsa({ secret: input.secret, rawBody: input.rawBody, timestampMs: now() }),
           'user-agent': 'opal-force-sync-simulator',
+          ...input.extraHeaders?.(),
         },
         body: input.rawBody,
         redirect: 'manual',

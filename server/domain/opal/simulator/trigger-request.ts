@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { STRATEGY_WORKFLOW } from '../../../contracts/strategy-workflow';
+import { acceptTracestate, parseTraceparent, type TraceParent } from '../../../tracing/traceparent';
 import { parseScenario, type SimulatorScenario } from './simulator-scenario';
 import type { OpalHttpRequest, OpalHttpResponse } from './simulator-types';
 
@@ -23,6 +24,8 @@ export type TriggerCheck =
       scenarioIgnored: boolean;
       correlationId: string | undefined;
       syncId: string | undefined;
+      /** The trigger's W3C trace context, which the run's callbacks continue as Opal's would. */
+      trace: { parent: TraceParent; state: string | undefined } | undefined;
     };
 
 export interface TriggerCheckOptions {
@@ -91,6 +94,7 @@ export function checkTrigger(req: OpalHttpRequest, opts: TriggerCheckOptions): T
     scenarioIgnored: !opts.allowScenarios && scenarioSent,
     correlationId: textOrUndefined(metadata.correlation_id) ?? correlationId,
     syncId: textOrUndefined(metadata.sync_id),
+    trace: traceOf(headers),
   };
 }
 
@@ -122,6 +126,11 @@ function httpUrl(text: string): URL | undefined {
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): OpalHttpResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, bodyText: JSON.stringify(body) };
+}
+
+function traceOf(headers: Record<string, string | undefined>): Extract<TriggerCheck, { kind: 'start' }>['trace'] {
+  const parent = parseTraceparent(headers.traceparent);
+  return parent ? { parent, state: acceptTracestate(headers.tracestate) } : undefined;
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string | undefined> {
