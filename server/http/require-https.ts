@@ -4,8 +4,10 @@ import { forbidden } from '../domain/errors';
 import { sendError } from './error-handler';
 import { PROBE_PATHS } from './probe-paths';
 
-// Load balancers and kubelets probe health inside the network, over plain http.
-const PLAIN_HTTP_ALLOWED = new Set(['/api/health', ...PROBE_PATHS].flatMap((p) => [p, `${p}/`]));
+// Load balancers and kubelets probe health inside the network, over plain http. Prometheus
+// scrapes each process on its own address, behind no TLS proxy: /metrics too (it still needs a
+// viewer key, which then crosses the internal network in clear: give Prometheus a key of its own).
+const PLAIN_HTTP_ALLOWED = new Set(['/api/health', ...PROBE_PATHS, '/metrics'].flatMap((p) => [p, `${p}/`]));
 
 /**
  * Production answers only over https. Behind a proxy, `req.secure` follows

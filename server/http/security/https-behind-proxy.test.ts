@@ -137,6 +137,16 @@ describe.each(testDrivers)('production behind a trusted proxy (TRUST_PROXY=loopb
     }
   });
 
+  it('lets Prometheus scrape /metrics over plain http on the process address, with a key and only with one', async () => {
+    const scraped = await send(s.url, { path: '/metrics', headers: { authorization: `Bearer ${KEY}` } });
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers['content-type']).toMatch(/^text\/plain/);
+    expect(scraped.text).toMatch(/^# HELP opal_/m);
+    const anonymous = await send(s.url, { path: '/metrics' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.location).toBeUndefined();
+  });
+
   it('refuses every plain-http write with 403 "HTTPS is required" and stores nothing; the same write over https works', async () => {
     const event = await expectRefusedWrites(s, { 'x-forwarded-proto': 'http' });
     await expectRefusedWrites(s, {});
