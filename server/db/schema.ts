@@ -219,10 +219,68 @@ export const alerts = pgTable(
     lastEvaluatedAt: tz('last_evaluated_at').notNull(),
     firingNotifiedAt: tz('firing_notified_at'),
     resolvedNotifiedAt: tz('resolved_notified_at'),
+    /** Who said "I have this", when, and what they noted (a firing alert; kept once it resolves). */
+    acknowledgedAt: tz('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    acknowledgeNote: text('acknowledge_note'),
+    /** The silence that swallowed this alert's firing / recovery notification (its claim column is still set: handled). */
+    firingSuppressedBy: uuid('firing_suppressed_by'),
+    resolvedSuppressedBy: uuid('resolved_suppressed_by'),
   },
   (t) => [
     uniqueIndex('alerts_one_firing_per_rule_uq').on(t.rule).where(sql`status = 'firing'`),
     index('alerts_fired_idx').on(t.firedAt),
+  ],
+);
+
+/**
+ * Silences: a rule that notifies nobody until `ends_at` (or until lifted),
+ * while it keeps evaluating and storing its history. At most one open
+ * silence per rule; `ended_at` is set once, by whoever records its end
+ * (lifted, or expired), which is the claim for that transition.
+ */
+export const alertSilences = pgTable(
+  'alert_silences',
+  {
+    id: uuid('id').primaryKey(),
+    rule: text('rule').notNull(),
+    reason: text('reason').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: tz('created_at').notNull(),
+    endsAt: tz('ends_at').notNull(),
+    liftedAt: tz('lifted_at'),
+    liftedBy: text('lifted_by'),
+    endedAt: tz('ended_at'),
+  },
+  (t) => [uniqueIndex('alert_silences_one_open_per_rule_uq').on(t.rule).where(sql`ended_at is null`), index('alert_silences_created_idx').on(t.createdAt)],
+);
+
+/**
+ * An alert's history: every transition (fired, acknowledged, silenced,
+ * silence lifted or expired, resolved), with who and why. A notice that
+ * ALERT_WEBHOOK_URL should hear of is `notify_state = 'due'` until a
+ * delivery claims it ('sending') and posts it ('sent').
+ */
+export const alertEvents = pgTable(
+  'alert_events',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    alertId: uuid('alert_id'),
+    rule: text('rule').notNull(),
+    silenceId: uuid('silence_id'),
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    note: text('note'),
+    details: jsonb('details'),
+    at: tz('at').notNull(),
+    notifyState: text('notify_state').notNull().default('none'),
+    notifiedAt: tz('notified_at'),
+  },
+  (t) => [
+    index('alert_events_alert_idx').on(t.alertId, t.seq),
+    index('alert_events_rule_idx').on(t.rule, t.seq),
+    index('alert_events_due_idx').on(t.seq).where(sql`notify_state = 'due'`),
   ],
 );
 
