@@ -66,6 +66,26 @@ export const webhookEvents = pgTable(
 );
 
 /**
+ * Copies of a stored event that arrived after it (an OSA 409, a Standard
+ * Webhooks duplicate, an Opal tool call repeated), counted per minute of
+ * their arrival. Kept beside the log, not in its rows: a copy never rewrites
+ * an event row (whose payload is GIN-indexed), and the duplicate rate per
+ * hour is by when the copies came, not when the original did.
+ */
+export const webhookEventDuplicates = pgTable(
+  'webhook_event_duplicates',
+  {
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    minute: tz('minute').notNull(),
+    copies: integer('copies').notNull(),
+    lastAt: tz('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.minute] }), index('webhook_event_duplicates_minute_idx').on(t.minute)],
+);
+
+/**
  * Refused deliveries. Never the unverified body: only its size and hash.
  * `occurrences` > 1 marks an aggregate row written when the per-minute cap
  * was reached, so a flood of refusals cannot become a flood of writes.
