@@ -316,10 +316,52 @@ export const replays = pgTable(
     dryRun: boolean('dry_run').notNull(),
     status: text('status').notNull(),
     summary: jsonb('summary'),
+    /** Why it was asked for (null: before reasons were recorded, or a dry run given none). */
+    reason: text('reason'),
     createdAt: tz('created_at').notNull(),
     finishedAt: tz('finished_at'),
   },
   (t) => [index('replays_created_idx').on(t.createdAt)],
+);
+
+/**
+ * A bulk replay's job (its id is the `replays` row's): the selection fixed
+ * when it was asked for (`plan`: workflows in sorted order, each with its
+ * event ids), how far it got (`cursor`: workflows done, one batch each), and
+ * who runs it. A process claims a job with a lease (`locked_by`,
+ * `locked_until`) and renews it every batch; a crashed runner's job is taken
+ * over from its cursor once the lease ends.
+ */
+export const replayJobs = pgTable(
+  'replay_jobs',
+  {
+    jobId: uuid('job_id').primaryKey(),
+    /** queued, running, cancelled, completed, failed. */
+    state: text('state').notNull(),
+    plan: jsonb('plan').notNull(),
+    /** The processing states an event must still be in to be re-run (null: any). */
+    onlyIfStatusIn: jsonb('only_if_status_in'),
+    cursor: integer('cursor').notNull().default(0),
+    workflowsTotal: integer('workflows_total').notNull(),
+    matched: integer('matched').notNull(),
+    selected: integer('selected').notNull(),
+    overCap: integer('over_cap').notNull(),
+    done: integer('done').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    /** The first workflows that failed again: [{workflow_id, failed_events, error}]. */
+    failures: jsonb('failures').notNull().default([]),
+    unknownEventIds: jsonb('unknown_event_ids').notNull().default([]),
+    error: text('error'),
+    cancelRequestedAt: tz('cancel_requested_at'),
+    cancelRequestedBy: text('cancel_requested_by'),
+    lockedBy: text('locked_by'),
+    lockedUntil: tz('locked_until'),
+    createdAt: tz('created_at').notNull(),
+    startedAt: tz('started_at'),
+    finishedAt: tz('finished_at'),
+  },
+  (t) => [index('replay_jobs_state_idx').on(t.state, t.createdAt)],
 );
 
 /**
