@@ -22,13 +22,14 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_JOB_NAME } from '../server/domain/alerts/register-alert-jobs';
 import { ROLLUP_JOB } from '../server/domain/metrics/register-metrics-jobs';
+import { RATE_LIMIT_CLEANUP_JOB } from '../server/domain/rate-limits/register-rate-limit-cleanup';
 import { RETENTION_ACTOR, RETENTION_JOB_NAME } from '../server/domain/retention/register-retention-job';
 import { createPostgresDatabase } from '../server/test-support/test-database';
 import type { EventBody } from '../server/test-support/webhook-client';
 import { Ledger, type Outcome, checkLedger, deliver, newRunId, runEvent, storedEvents } from './support/ledger';
 import { freshDir, killAllServerProcesses, type ServerProcess, serverEnv, sleep, startServerProcess, waitFor } from './support/server-process';
 
-const JOBS = ['expired-sessions', ALERT_JOB_NAME, RETENTION_JOB_NAME, ROLLUP_JOB].sort();
+const JOBS = ['expired-sessions', ALERT_JOB_NAME, RETENTION_JOB_NAME, ROLLUP_JOB, RATE_LIMIT_CLEANUP_JOB].sort();
 const SPLIT_EVENTS = 200;
 const DUPLICATED_EVENTS = 100;
 const CONCURRENCY = 10;

@@ -1,6 +1,8 @@
 import type { Ctx } from '../context';
 import { deleteEndedWindows } from './window-counts';
 
+export const RATE_LIMIT_CLEANUP_JOB = 'rate-limit-windows.cleanup';
+
 /**
  * Deletes ended rate-limit windows once per cluster. Every 10 minutes keeps
  * the table at about the addresses seen in the last few windows; running it
@@ -8,7 +10,7 @@ import { deleteEndedWindows } from './window-counts';
  */
 export function registerRateLimitCleanup(ctx: Ctx): void {
   ctx.scheduler.register({
-    name: 'rate-limit-windows.cleanup',
+    name: RATE_LIMIT_CLEANUP_JOB,
     everyMs: 600_000,
     leaseMs: 60_000,
     run: async () => ({ deleted: await deleteEndedWindows(ctx.db, ctx.now()) }),
