@@ -1768,6 +1768,8 @@ export interface operations {
                             error_message: string | null;
                             payload_size: number;
                             correlation_id: string;
+                            duplicate_count: number;
+                            last_duplicate_at: string | null;
                         }[];
                         pagination: {
                             limit: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ISO_DATE_TIME, isStorableDate, isoDateTimeText } from './instant';
 import { MAX_RETENTION_DAYS } from './limits';
+import { reasonSchema } from './reason';
 import { EVENT_TYPES, SIGNATURE_SCHEMES } from './webhook-event';
 
 /**
@@ -154,6 +155,7 @@ export const cleanupOldEventsInputSchema = z.strictObject({
     .min(1, 'must be at least 1')
     .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS}`)
     .optional(),
+  reason: reasonSchema.optional(),
 });
 export type CleanupOldEventsInput = z.infer<typeof cleanupOldEventsInputSchema>;
 
@@ -187,6 +189,9 @@ export const diagnosticsEventSchema = z.object({
   error_message: z.string().nullable(),
   payload_size: z.number(),
   correlation_id: z.string(),
+  /** Copies that arrived after this event was stored (OSA 409s, Standard Webhooks duplicates): received 1 + this many times. */
+  duplicate_count: z.number(),
+  last_duplicate_at: z.string().nullable(),
 });
 export type DiagnosticsEvent = z.infer<typeof diagnosticsEventSchema>;
 

@@ -88,5 +88,7 @@ export const eventDetailSchema = z.strictObject({
   outcome_error: z.string().nullable().describe("Opal's error text for a reported failure"),
   failure_kind: z.enum(['processing', 'reported']).nullable().describe("processing (ours) wins over reported (Opal's) when both apply"),
   correlation_id: z.string(),
+  duplicate_count: count.describe('Copies that arrived after this event was stored (OSA 409s, Standard Webhooks duplicates): received 1 + this many times'),
+  last_duplicate_at: instant.nullable().describe('When the last copy arrived; null without copies'),
 });
 export type EventDetail = z.infer<typeof eventDetailSchema>;

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import { type DiagnosticsEvent, encodeEventCursor, type LastWebhookQuery } from '../../contracts/diagnostics';
 import { webhookEvents as e } from '../../db/schema';
 import type { Ctx } from '../context';
+import { duplicateColumns } from '../webhooks/duplicate-copies';
 import { describeEventError } from './describe-event-error';
 
 export type ListWebhookEventsInput = Pick<
@@ -54,6 +55,7 @@ export async function listWebhookEvents({ ctx, input }: { ctx: Ctx; input: ListW
       processingMs: e.processingMs,
       payloadSize: e.payloadSize,
       correlationId: e.correlationId,
+      ...duplicateColumns(e.id),
       // A JS Date keeps milliseconds; the cursor needs the stored microseconds to be exact.
       cursorAt: sql<string>`to_char(${e.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
@@ -84,6 +86,8 @@ export async function listWebhookEvents({ ctx, input }: { ctx: Ctx; input: ListW
         error_message: failure.errorMessage,
         payload_size: r.payloadSize,
         correlation_id: r.correlationId,
+        duplicate_count: r.duplicateCount,
+        last_duplicate_at: r.lastDuplicateAt,
       };
     }),
     nextCursor: rows.length > input.limit && last ? encodeEventCursor({ receivedAt: last.cursorAt, id: last.id }) : null,

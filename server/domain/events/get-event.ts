@@ -5,6 +5,7 @@ import { eventIdInputSchema } from '../../contracts/workflows';
 import { webhookEvents } from '../../db/schema';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
+import { duplicateColumns } from '../webhooks/duplicate-copies';
 import { sanitisePayload } from './sanitise-payload';
 
 /** One stored event for its detail view: timings, both states, the error, and the sanitised payload. */
@@ -34,6 +35,7 @@ export const getEvent = defineVerb({
         outcome: webhookEvents.outcome,
         outcomeError: webhookEvents.outcomeError,
         correlationId: webhookEvents.correlationId,
+        ...duplicateColumns(webhookEvents.id),
       })
       .from(webhookEvents)
       .where(eq(webhookEvents.id, input.eventId));
@@ -59,6 +61,8 @@ export const getEvent = defineVerb({
       outcome_error: e.outcomeError,
       failure_kind: e.processingStatus === 'failed' ? 'processing' : e.outcome === 'failure' ? 'reported' : null,
       correlation_id: e.correlationId,
+      duplicate_count: e.duplicateCount,
+      last_duplicate_at: e.lastDuplicateAt,
     };
   },
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, max, sum } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookEvents } from '../../db/schema';
+import { webhookEventDuplicates, webhookEvents } from '../../db/schema';
 import { openTestDatabase, type TestDatabase, testDrivers } from '../../test-support/test-database';
 import { currentLogContext, newTrace, runInContext, type LogContext } from '../../tracing/log-context';
 import { DomainError } from '../errors';
@@ -68,6 +68,22 @@ describe.each(testDrivers)('EventAppender on %s', (driver) => {
     const results = await Promise.all(copies.map((c) => appender.append(c)));
     expect(results.map((r) => r.stored)).toEqual([true, false, false, false, false]);
     expect(new Set(results.map((r) => r.id))).toEqual(new Set([copies[0]!.id]));
+    expect(await stored(wf)).toBe(1);
+  });
+
+  it('counts the copies of an event, in its own batch and in later ones, with the last copy’s time', async () => {
+    const wf = `wf-${randomUUID()}`;
+    const key = `ev:${wf}:counted`;
+    const first = row(wf, { dedupKey: key });
+    await Promise.all([first, row(wf, { dedupKey: key }), row(wf, { dedupKey: key })].map((c) => appender.append(c)));
+    const lastAt = new Date(Date.now() + 1000);
+    await Promise.all([row(wf, { dedupKey: key }), row(wf, { dedupKey: key, receivedAt: lastAt })].map((c) => appender.append(c)));
+    const [counted] = await t.database.db
+      .select({ copies: sum(webhookEventDuplicates.copies), last: max(webhookEventDuplicates.lastAt) })
+      .from(webhookEventDuplicates)
+      .where(eq(webhookEventDuplicates.eventId, first.id));
+    expect(Number(counted!.copies)).toBe(4);
+    expect(counted!.last?.getTime()).toBe(lastAt.getTime());
     expect(await stored(wf)).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-import { type DriverValueEncoder, inArray, is, Param, Placeholder, sql } from 'drizzle-orm';
+import { type DriverValueEncoder, is, Param, Placeholder, sql } from 'drizzle-orm';
 import type { Database, Db } from '../../db/database';
 import { dataExceptionMessage, isDatabaseUnavailable, withDeadline } from '../../db/db-errors';
 import { webhookEvents } from '../../db/schema';
@@ -25,7 +25,8 @@ export interface EventAppenderOptions {
   maxBatch?: number;
   /** A flush that takes longer answers 503 instead of holding requests. */
   deadlineMs?: number;
-  onStored?: () => void;
+  /** After a commit that stored events: how many (the live stream announces them). */
+  onStored?: (count: number) => void;
 }
 
 /**
@@ -142,14 +143,22 @@ export class EventAppender {
     const inserted = await this.database.run<{ dedup_key: string }>(statement.text, parameterValues(statement, firsts));
 
     const storedKeys = new Set(inserted.map((r) => r.dedup_key));
-    const missing = firsts.filter((r) => !storedKeys.has(r.dedupKey)).map((r) => r.dedupKey);
+    // Every copy after the first stored one is a duplicate: the whole group of
+    // a key that conflicted, all but the first of a key just inserted.
+    const copies: DuplicateCopies[] = [];
+    for (const [key, waiting] of byKey) {
+      const dup = storedKeys.has(key) ? waiting.slice(1) : waiting;
+      if (dup.length === 0) continue;
+      const at = Math.max(...dup.map((w) => new Date(w.row.receivedAt).getTime()));
+      copies.push({ key, n: dup.length, at: new Date(at).toISOString() });
+    }
+    // One statement for the batch's duplicates: it finds the originals (the
+    // lookup a conflict always needed) and counts their copies, so a copy
+    // costs no round trip of its own; a batch without copies makes none.
     const existing = new Map<string, string>();
-    if (missing.length > 0) {
-      const rows = await this.database.db
-        .select({ id: webhookEvents.id, dedupKey: webhookEvents.dedupKey })
-        .from(webhookEvents)
-        .where(inArray(webhookEvents.dedupKey, missing));
-      for (const r of rows) existing.set(r.dedupKey, r.id);
+    if (copies.length > 0) {
+      const rows = await this.database.run<{ id: string; dedup_key: string }>(COUNT_DUPLICATES, [JSON.stringify(copies)]);
+      for (const r of rows) existing.set(r.dedup_key, r.id);
     }
     for (const [key, waiting] of byKey) {
       const stored = storedKeys.has(key);
@@ -161,9 +170,34 @@ export class EventAppender {
       }
       waiting.forEach((w, i) => w.resolve({ stored: stored && i === 0, id }));
     }
-    if (inserted.length > 0) this.opts.onStored?.();
+    if (inserted.length > 0) this.opts.onStored?.(inserted.length);
   }
 }
+
+interface DuplicateCopies {
+  key: string;
+  /** Copies of this key in the batch that were not stored. */
+  n: number;
+  /** When the last of them arrived. */
+  at: string;
+}
+
+/**
+ * Looks up the stored event of each key and adds its copies to the minute
+ * they arrived in. Ordered by event id, so two processes counting the same
+ * events take their row locks in one order and cannot deadlock.
+ */
+const COUNT_DUPLICATES = `
+with v as (select * from json_to_recordset($1::json) as v(key text, n int, at timestamptz)),
+found as (select e.id, e.dedup_key, v.n, v.at from v join webhook_events e on e.dedup_key = v.key),
+counted as (
+  insert into webhook_event_duplicates (event_id, minute, copies, last_at)
+  select id, date_trunc('minute', at), n, at from found order by id
+  on conflict (event_id, minute) do update
+    set copies = webhook_event_duplicates.copies + excluded.copies,
+        last_at = greatest(webhook_event_duplicates.last_at, excluded.last_at)
+)
+select id, dedup_key from found`;
 
 /** A placeholder is named `<column>_<row index>`: the statement's parameters map back to rows by name. */
 type Column = keyof AppendRow;

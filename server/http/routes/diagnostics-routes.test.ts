@@ -122,8 +122,8 @@ describe.each(testDrivers)('GET /api/diagnostics/last-webhook: events on %s', (d
     const e3 = r.body.events.find((e) => e.id === id.e3)!;
     expect(Object.keys(e3).sort()).toEqual(
       [
-        'agent_id', 'correlation_id', 'error_message', 'event_type', 'failure_kind', 'id', 'offset', 'outcome', 'payload_size',
-        'processed_at', 'processing_status', 'processing_time_ms', 'received_at', 'signature_scheme', 'status', 'workflow_id',
+        'agent_id', 'correlation_id', 'duplicate_count', 'error_message', 'event_type', 'failure_kind', 'id', 'offset', 'outcome', 'payload_size',
+        'processed_at', 'processing_status', 'processing_time_ms', 'received_at', 'signature_scheme', 'status', 'workflow_id', 'last_duplicate_at',
       ].sort(),
     );
     expect(e3).toMatchObject({
