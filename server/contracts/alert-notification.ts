@@ -33,6 +33,12 @@ export const slackAlertMessageSchema = z.object({
 export const alertNotificationSchema = slackAlertMessageSchema.extend({
   incident_key: z.string().min(1),
   status: alertStatusSchema,
+  /**
+   * Present on a lifecycle notice about an incident still firing (`status`
+   * stays `firing`): someone acknowledged it, its rule was silenced, or the
+   * silence ended while it still fires.
+   */
+  event: z.enum(['acknowledged', 'silenced', 'silence_ended']).optional(),
 });
 
 export type SlackAlertMessage = z.infer<typeof slackAlertMessageSchema>;

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/database';
 import { alerts } from '../../db/schema';
+import { notifyChange } from '../live/change-notice';
+import { recordAlertEvent, SYSTEM_ACTOR } from './alert-history';
 import type { RuleJudgement } from './judge-alert-rules';
 
 /** The writes behind an alert's life: fired (one row), refreshed while firing, resolved in place. */
@@ -65,7 +67,11 @@ export async function storeFiring(
     })
     .onConflictDoNothing()
     .returning({ id: alerts.id });
-  return rows[0]?.id ?? null;
+  const id = rows[0]?.id ?? null;
+  if (id) await recordAlertEvent(db, { kind: 'fired', rule: a.rule, alertId: id, actor: SYSTEM_ACTOR, at: a.firedAt, details: { value: a.judgement.value, threshold: a.judgement.threshold } });
+  // The consoles hear of it when `db`'s transaction commits (an outage's is stored inside one).
+  if (id) await notifyChange(db, 'alerts', [id]);
+  return id;
 }
 
 /** Still firing: the latest figures replace the previous ones; fired_at stays. */
@@ -104,8 +110,11 @@ export async function resolveFiring(
       details: { ...alert.details, recovery: { ...recovery, at: recovery.at.toISOString() } },
     })
     .where(and(eq(alerts.id, alert.id), eq(alerts.status, 'firing')))
-    .returning({ id: alerts.id });
-  return rows.length > 0;
+    .returning({ id: alerts.id, rule: alerts.rule });
+  const row = rows[0];
+  if (row) await recordAlertEvent(db, { kind: 'resolved', rule: row.rule, alertId: row.id, actor: SYSTEM_ACTOR, at: recovery.at, details: { value: recovery.value, reason: recovery.reason } });
+  if (row) await notifyChange(db, 'alerts', [row.id]);
+  return row !== undefined;
 }
 
 export function asObject(v: unknown): Record<string, unknown> {
@@ -127,4 +136,9 @@ export const alertColumns = {
   lastEvaluatedAt: alerts.lastEvaluatedAt,
   firingNotifiedAt: alerts.firingNotifiedAt,
   resolvedNotifiedAt: alerts.resolvedNotifiedAt,
+  acknowledgedAt: alerts.acknowledgedAt,
+  acknowledgedBy: alerts.acknowledgedBy,
+  acknowledgeNote: alerts.acknowledgeNote,
+  firingSuppressedBy: alerts.firingSuppressedBy,
+  resolvedSuppressedBy: alerts.resolvedSuppressedBy,
 };

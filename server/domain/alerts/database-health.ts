@@ -8,13 +8,14 @@ import { outageIncidentKey } from './incident-key';
 import { judgeDatabaseConnection } from './judge-alert-rules';
 import { latestOutageId, OUTAGE_RULE as RULE, storeOutageOnce } from './outage-store';
 import { DEFAULT_NOTIFY_RETRY, type RetryPolicy } from './post-json-with-retries';
+import { activeSilences } from './silence-store';
 import type { NotifiedAlert } from './slack-message';
 
 /** How often the last stored outage is read again while the database answers (it names the next outage's key). */
 const PREVIOUS_OUTAGE_REFRESH_MS = 60_000;
 
 /** This process's own notification of the firing, posted from memory: none without ALERT_WEBHOOK_URL. */
-type FiringNotice = { state: 'off' } | { state: 'pending' } | { state: 'sent'; at: number } | { state: 'failed' };
+type FiringNotice = { state: 'off' } | { state: 'silenced' } | { state: 'pending' } | { state: 'sent'; at: number } | { state: 'failed' };
 
 interface Incident {
   /** The row's id if this process stores it; the in-memory notification names it. */
@@ -97,6 +98,13 @@ export class DatabaseHealth {
   /** The last outage stored, as last read: undefined until read (never reached), null when there is none. */
   private previousOutageId: string | null | undefined;
   private previousOutageReadAt: number | undefined;
+  /**
+   * The end of the rule's silence, as last read (epoch ms; undefined: none).
+   * Read with the previous outage while the database answers, and told at
+   * once by this process's silence verbs, because during an outage the
+   * silence cannot be read: the last one known decides.
+   */
+  private silencedUntil: number | undefined;
 
   constructor(private readonly deps: DatabaseHealthDeps) {
     this.rule = deps.rule;
@@ -186,6 +194,11 @@ export class DatabaseHealth {
     this.announceFiring(this.incident);
   }
 
+  /** This rule's silence (its end, epoch ms), or null when lifted: a verb of this process says so at once. */
+  learnSilence(until: number | null): void {
+    this.silencedUntil = until ?? undefined;
+  }
+
   /** Whether this process currently sees a database outage it has not finished recording. */
   hasOpenIncident(): boolean {
     return this.incident !== undefined;
@@ -234,6 +247,12 @@ export class DatabaseHealth {
   private announceFiring(incident: Incident): void {
     const url = this.deps.config.alertWebhookUrl;
     if (!url) return;
+    // Silenced: stored unnotified, and the stored path records the silence that swallowed it.
+    if (this.silencedUntil !== undefined && this.silencedUntil > this.now()) {
+      incident.notice = { state: 'silenced' };
+      this.deps.logger.info({ alert: RULE, incident_key: incident.key }, 'alert notification suppressed by a silence');
+      return;
+    }
     incident.notice = { state: 'pending' };
     const posted = postAlertNotification(this.deps, url, this.asAlert(incident, 'firing'), 'firing', this.retry, 'the stored alert will announce it once the database answers')
       .catch(() => false)
@@ -308,7 +327,9 @@ export class DatabaseHealth {
     const now = this.now();
     if (this.previousOutageReadAt !== undefined && now - this.previousOutageReadAt < PREVIOUS_OUTAGE_REFRESH_MS) return;
     try {
-      this.learnPreviousOutage(await withDeadline(latestOutageId(this.deps.db), this.rule.probeTimeoutMs), now);
+      const [previous, silences] = await withDeadline(Promise.all([latestOutageId(this.deps.db), activeSilences(this.deps.db, new Date(now))]), this.rule.probeTimeoutMs);
+      this.learnPreviousOutage(previous, now);
+      this.silencedUntil = silences.get(RULE)?.endsAt.getTime();
     } catch (e) {
       this.deps.logger.debug({ err: e, alert: RULE }, 'could not read the last stored outage; will retry on the next probe');
     }

@@ -4,6 +4,8 @@ import type { Config } from '../../config/config';
 import type { Db } from '../../db/database';
 import { alerts } from '../../db/schema';
 import { alertColumns, asObject } from './alert-store';
+import { deliverLifecycleNotices } from './deliver-lifecycle-notices';
+import { activeSilences } from './silence-store';
 import { DEFAULT_NOTIFY_RETRY, postJsonWithRetries, type RetryPolicy } from './post-json-with-retries';
 import { alertNotificationBody, type NotifiedAlert } from './slack-message';
 
@@ -57,6 +59,7 @@ export async function deliverAlertNotifications({
     .orderBy(asc(alerts.firedAt))
     .limit(BATCH);
 
+  const silences = await activeSilences(ctx.db, input.now);
   const result: DeliveryResult = { sent: 0, failed: 0 };
   const send = async (row: (typeof due)[number], kind: 'firing' | 'resolved'): Promise<boolean> => {
     const outcome = await sendOnce(ctx, url, { ...row, details: asObject(row.details) }, kind, input.now, policy);
@@ -66,11 +69,33 @@ export async function deliverAlertNotifications({
   };
   await Promise.all(
     due.map(async (row) => {
-      if (row.firingNotifiedAt === null && !(await send(row, 'firing'))) return;
-      if (row.status === 'resolved' && row.resolvedNotifiedAt === null) await send(row, 'resolved');
+      let suppressedBy = row.firingSuppressedBy;
+      if (row.firingNotifiedAt === null) {
+        const silence = silences.get(row.rule);
+        if (silence) {
+          if (!(await suppress(ctx, row.id, 'firing', silence.id, input.now))) return;
+          suppressedBy = silence.id;
+        } else if (!(await send(row, 'firing'))) return;
+      }
+      if (row.status !== 'resolved' || row.resolvedNotifiedAt !== null) return;
+      // A recovery closes what the receiver heard of, silence or not; one it never heard of stays unsaid.
+      if (suppressedBy) await suppress(ctx, row.id, 'resolved', suppressedBy, input.now);
+      else await send(row, 'resolved');
     }),
   );
-  return result;
+  const notices = await deliverLifecycleNotices(ctx, url, { now: input.now, cutoff, policy, silences });
+  return { sent: result.sent + notices.sent, failed: result.failed + notices.failed };
+}
+
+/** Claims a notification as handled without posting it: a silence swallowed it (the column names which). */
+async function suppress(ctx: AlertNotificationDeps, id: string, kind: 'firing' | 'resolved', silenceId: string, now: Date): Promise<boolean> {
+  const [column, set] =
+    kind === 'firing'
+      ? [alerts.firingNotifiedAt, { firingNotifiedAt: now, firingSuppressedBy: silenceId }]
+      : [alerts.resolvedNotifiedAt, { resolvedNotifiedAt: now, resolvedSuppressedBy: silenceId }];
+  const claimed = await ctx.db.update(alerts).set(set).where(and(eq(alerts.id, id), isNull(column))).returning({ id: alerts.id });
+  if (claimed.length > 0) ctx.logger.info({ alert_id: id, kind, silence_id: silenceId }, 'alert notification suppressed by a silence');
+  return claimed.length > 0;
 }
 
 async function sendOnce(

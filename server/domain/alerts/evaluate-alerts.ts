@@ -3,6 +3,7 @@ import type { Ctx } from '../context';
 import { type AlertRules, DEFAULT_ALERT_RULES, THRESHOLD_RULE_NAMES, type ThresholdRule } from './alert-rules';
 import { type FiringAlert, loadFiringAlerts, refreshFiring, resolveFiring, storeFiring } from './alert-store';
 import { gatherAlertFigures } from './gather-alert-figures';
+import { endExpiredSilences } from './silence-store';
 import { judgeAlertRules, type RuleJudgement } from './judge-alert-rules';
 
 export type AlertChangeKind =
@@ -43,6 +44,8 @@ export interface EvaluateAlertsResult {
 export async function evaluateAlerts({ ctx, input }: { ctx: Ctx; input: { now: Date; rules?: AlertRules } }): Promise<EvaluateAlertsResult> {
   const { now } = input;
   const rules = input.rules ?? DEFAULT_ALERT_RULES;
+  // Silences that ran out are recorded first, so what still fires is announced again by this run's delivery.
+  await endExpiredSilences(ctx.db, now);
   const firing = await loadFiringAlerts(ctx.db);
   const figures = await gatherAlertFigures({ ctx, input: { now, rules } });
   const judgements = judgeAlertRules(rules, figures, new Set(firing.keys()), now);

@@ -83,3 +83,56 @@ export function slackMessage(alert: NotifiedAlert, kind: 'firing' | 'resolved', 
     ],
   };
 }
+
+/** A lifecycle notice about an incident still firing: who acknowledged or silenced it, or that its silence ended. */
+export interface LifecycleNotice {
+  kind: 'acknowledged' | 'silenced' | 'silence_ended';
+  actor: string;
+  note: string | null;
+  at: Date;
+  silencedUntil: string | null;
+  /** For silence_ended: it ran out rather than being lifted. */
+  expired: boolean;
+}
+
+/**
+ * The notice's body: the same shape as a firing's (Slack's fields, plus
+ * `incident_key`, `status: firing` and `event` for any other receiver), so
+ * a receiver files it under the same incident.
+ */
+export function lifecycleNoticeBody(url: string, alert: NotifiedAlert, notice: LifecycleNotice, consoleUrl: string): SlackAlertMessage | AlertNotification {
+  const firing = slackMessage(alert, 'firing', consoleUrl);
+  const title = firing.attachments[0].title.replace(/ firing$/, '');
+  const note = notice.note ? `: ${notice.note}` : '';
+  const text =
+    notice.kind === 'acknowledged'
+      ? `[ACKNOWLEDGED] ${title}: acknowledged by ${notice.actor}${note}`
+      : notice.kind === 'silenced'
+        ? `[SILENCED] ${title}: silenced until ${notice.silencedUntil ?? 'later'} by ${notice.actor}${note}`
+        : `[FIRING] ${title}: the silence ${notice.expired ? 'expired' : `was lifted by ${notice.actor}`} and it still fires. ${alert.message}`;
+  const extra =
+    notice.kind === 'acknowledged'
+      ? [{ title: 'Acknowledged by', value: notice.actor, short: true }, ...(notice.note ? [{ title: 'Note', value: notice.note, short: false }] : [])]
+      : notice.kind === 'silenced'
+        ? [
+            { title: 'Silenced until', value: notice.silencedUntil ?? 'n/a', short: true },
+            { title: 'Silenced by', value: notice.actor, short: true },
+            { title: 'Reason', value: notice.note ?? '', short: false },
+          ]
+        : [{ title: 'Silence', value: notice.expired ? 'expired' : `lifted by ${notice.actor}`, short: true }];
+  const [attachment] = firing.attachments;
+  const message: SlackAlertMessage = {
+    text,
+    attachments: [
+      {
+        ...attachment,
+        fallback: text,
+        color: notice.kind === 'silence_ended' ? attachment.color : '#546e7a',
+        title: `${title} ${notice.kind.replace('_', ' ')}`,
+        fields: [...attachment.fields.slice(0, -1), ...extra, attachment.fields[attachment.fields.length - 1]!],
+        ts: Math.floor(notice.at.getTime() / 1000),
+      },
+    ],
+  };
+  return isSlackUrl(url) ? message : { ...message, incident_key: incidentKeyOf(alert), status: 'firing', event: notice.kind };
+}
