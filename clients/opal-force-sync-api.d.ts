@@ -2392,6 +2392,11 @@ export interface operations {
                                 target: number;
                                 ok: boolean | null;
                             };
+                            duplicate_rate: {
+                                value: number | null;
+                                deliveries: number;
+                                duplicates: number;
+                            };
                         };
                         active_workflows: number;
                         pending_events: number;
@@ -2440,6 +2445,12 @@ export interface operations {
                                 total: number;
                                 succeeded: number;
                                 failed: number;
+                            }[];
+                            duplicates: {
+                                t: string;
+                                deliveries: number;
+                                duplicates: number;
+                                rate: number | null;
                             }[];
                         };
                         success_rate_by_endpoint: {

@@ -102,6 +102,8 @@ export const metricsOverviewSchema = z.object({
     force_sync_response_time: latencyCardSchema,
     /** Percent of signed deliveries refused for their signature or timestamp; `target` is the warning threshold (lower is better). */
     signature_failure_rate: z.object({ value: nullableNumber, target: z.number(), ok: z.boolean().nullable() }),
+    /** Percent of deliveries that were copies of an event already stored (OSA 409s, Standard Webhooks duplicates): retry storms show here. No target. */
+    duplicate_rate: z.object({ value: nullableNumber, deliveries: z.number().int(), duplicates: z.number().int() }),
   }),
   active_workflows: z.number().int(),
   pending_events: z.number().int(),
@@ -126,6 +128,8 @@ export const metricsOverviewSchema = z.object({
       z.object({ t, started: z.number().int(), running: z.number().int(), completed: z.number().int(), failed: z.number().int(), timed_out: z.number().int() }),
     ),
     force_sync: z.array(z.object({ t, total: z.number().int(), succeeded: z.number().int(), failed: z.number().int() })),
+    /** Per bucket: deliveries (events stored + copies), the copies among them, and their percent (null without deliveries). */
+    duplicates: z.array(z.object({ t, deliveries: z.number().int(), duplicates: z.number().int(), rate: nullableNumber })),
   }),
   /** Per `METHOD /route/pattern` over the whole range, busiest first. */
   success_rate_by_endpoint: z.array(

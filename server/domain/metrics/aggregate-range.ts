@@ -1,6 +1,6 @@
 import { and, gte, lt, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/database';
-import { httpRequestRollups, syncRequests, webhookEvents, webhookRejections, workflows } from '../../db/schema';
+import { httpRequestRollups, syncRequests, webhookEventDuplicates, webhookEvents, webhookRejections, workflows } from '../../db/schema';
 import { bucketSql, type SparseHistogram } from './latency-histogram';
 
 /**
@@ -33,6 +33,8 @@ export const DIM = {
   endToEnd: 'end_to_end',
   opalLatency: 'opal_latency',
   duration: 'duration',
+  /** `webhook_events` only: copies of stored events, by when the copies arrived. */
+  duplicates: 'duplicates',
 } as const;
 
 /** Bucket start in epoch ms; the grain is ours (never input), so it is inlined and the expression has no parameters. */
@@ -52,8 +54,8 @@ const SYNC_BY_OPAL = 0b101;
 const SYNC_BY_DURATION = 0b110;
 
 /**
- * Aggregates of the event log, refusals, HTTP counts, workflows and sync
- * requests in [from, to), per `grainMs` bucket: five queries, each one scan
+ * Aggregates of the event log, refusals, HTTP counts, workflows, sync
+ * requests and copies of events in [from, to), per `grainMs` bucket: six queries, each one scan
  * of its table's time index (GROUPING SETS give several groupings per scan).
  */
 export async function aggregateRange(db: Db, range: { from: Date; to: Date; grainMs: number }): Promise<Aggregate[]> {
@@ -75,8 +77,10 @@ export async function aggregateRange(db: Db, range: { from: Date; to: Date; grai
 
   const tr = bucketStart(webhookRejections.receivedAt, grainMs);
   const th = bucketStart(httpRequestRollups.minute, grainMs);
+  const d = webhookEventDuplicates;
+  const td = bucketStart(d.minute, grainMs);
 
-  const [events, rejections, http, wf, sync] = await Promise.all([
+  const [events, rejections, http, wf, sync, duplicates] = await Promise.all([
     db
       .select({
         t: te,
@@ -136,6 +140,11 @@ export async function aggregateRange(db: Db, range: { from: Date; to: Date; grai
       .from(s)
       .where(and(gte(s.createdAt, from), lt(s.createdAt, to)))
       .groupBy(sql`grouping sets ((${ts}, ${s.status}), (${ts}, ${opalBucket}), (${ts}, ${durationBucket}))`),
+    db
+      .select({ t: td, total: sql<number>`coalesce(sum(${d.copies}), 0)::int` })
+      .from(d)
+      .where(and(gte(d.minute, from), lt(d.minute, to)))
+      .groupBy(td),
   ]);
 
   const rows = new Map<string, Aggregate>();
@@ -169,6 +178,7 @@ export async function aggregateRange(db: Db, range: { from: Date; to: Date; grai
     }
   }
   for (const r of rejections) add(row(r.t, SERIES.rejections, r.reason), r.total, 0, 0);
+  for (const c of duplicates) add(row(c.t, SERIES.events, DIM.duplicates), c.total, 0, 0);
   for (const h of http) add(row(h.t, SERIES.http, `${h.status} ${h.route}`), h.total, h.status >= 500 ? h.total : 0, h.sumMs);
   for (const v of wf) {
     if (v.set === WF_BY_STATUS) add(row(v.t, SERIES.workflows, `status:${v.status}`), v.total, 0, 0);

@@ -128,6 +128,11 @@ export async function getMetrics({ ctx, input }: { ctx: Ctx; input: MetricsQuery
         target: TARGETS.signatureFailureRate,
         ok: signatureRate === null ? null : signatureRate <= TARGETS.signatureFailureRate,
       },
+      duplicate_rate: {
+        value: percent(totals.duplicates, totals.accepted + totals.duplicates),
+        deliveries: totals.accepted + totals.duplicates,
+        duplicates: totals.duplicates,
+      },
     },
     active_workflows: live.activeWorkflows,
     pending_events: live.pendingEvents,
@@ -158,6 +163,10 @@ export async function getMetrics({ ctx, input }: { ctx: Ctx; input: MetricsQuery
       }),
       workflows_by_status: range.buckets.map((t, i) => ({ t: iso(t), ...b(i).workflows })),
       force_sync: range.buckets.map((t, i) => ({ t: iso(t), ...b(i).sync })),
+      duplicates: range.buckets.map((t, i) => {
+        const deliveries = b(i).accepted + b(i).duplicates;
+        return { t: iso(t), deliveries, duplicates: b(i).duplicates, rate: percent(b(i).duplicates, deliveries) };
+      }),
     },
     success_rate_by_endpoint: [...acc.endpoints.entries()]
       .sort((x, y) => y[1].total - x[1].total || x[0].localeCompare(y[0]))

@@ -17,6 +17,8 @@ export const WORKFLOW_STATUSES = ['running', 'completed', 'failed', 'timed_out']
 /** What one time bucket of the charts holds. */
 export interface BucketTotals {
   accepted: number;
+  /** Copies of stored events that arrived in this bucket (409s, Standard Webhooks duplicates). */
+  duplicates: number;
   processingFailed: number;
   reported: number;
   refused: number;
@@ -36,6 +38,7 @@ export interface Endpoint {
 
 const emptyBucket = (): BucketTotals => ({
   accepted: 0,
+  duplicates: 0,
   processingFailed: 0,
   reported: 0,
   refused: 0,
@@ -130,7 +133,8 @@ export class MetricsAccumulator {
           b.accepted += a.total;
           b.processingFailed += a.failures;
           this.addLatency(a.t, a.histogram ?? {}, a.sumMs);
-        } else if (a.dimension === 'outcome:failure') b.reported += a.total;
+        } else if (a.dimension === DIM.duplicates) b.duplicates += a.total;
+        else if (a.dimension === 'outcome:failure') b.reported += a.total;
         else if (a.dimension.startsWith('agent:')) this.addAgent(a.dimension.slice('agent:'.length), a.total, a.failures);
         return;
       case SERIES.rejections:
@@ -173,6 +177,7 @@ export class MetricsAccumulator {
     const t = emptyBucket();
     for (const b of this.buckets) {
       t.accepted += b.accepted;
+      t.duplicates += b.duplicates;
       t.processingFailed += b.processingFailed;
       t.reported += b.reported;
       t.refused += b.refused;
