@@ -10,6 +10,7 @@ import type { Ctx } from './domain/context';
 import { resolveAlertRules } from './domain/alerts/alert-rules';
 import { DatabaseHealth } from './domain/alerts/database-health';
 import { Lifecycle } from './domain/health/lifecycle';
+import { ChangeNotifier } from './domain/live/change-notifier';
 import { deleteExpiredSessions, ensureFirstAdmin } from './domain/auth/sessions';
 import { registerAlertJobs } from './domain/alerts/register-alert-jobs';
 import { ClusterScheduler } from './domain/jobs/cluster-scheduler';
@@ -66,6 +67,7 @@ export async function startServer(opts: {
   const now = opts.now ?? Date.now;
   const telemetry = new Telemetry({ db: database.db, logger, now });
   const alertRules = resolveAlertRules();
+  const changes = new ChangeNotifier({ database, logger });
   const projections = new ProjectionWorker({
     db: database.db,
     logger,
@@ -74,7 +76,11 @@ export async function startServer(opts: {
     // PGlite's queries run on the main thread: let bursts gather into fewer, larger projection batches.
     debounceMs: database.driver === 'pglite' ? 100 : 20,
     onProcessed: (status, ms) => telemetry.observeEventProcessed(status, ms),
-    onTimedOut: (count) => telemetry.observeTimedOut(count),
+    onTimedOut: (count) => {
+      telemetry.observeTimedOut(count);
+      if (count > 0) changes.changed('workflows');
+    },
+    onWorkflowsChanged: (workflowIds) => changes.changed('workflows', { ids: workflowIds }),
   });
   // Known once the server listens: where the simulator posts its callbacks.
   const self: { url?: string } = {};
@@ -89,7 +95,12 @@ export async function startServer(opts: {
     startedAt: now(),
     version,
     verifier: createSignatureVerifier(config.webhook.secrets),
-    appender: new EventAppender(database, { onStored: () => projections.notify() }),
+    appender: new EventAppender(database, {
+      onStored: (count) => {
+        projections.notify();
+        changes.changed('events', { count });
+      },
+    }),
     rejections: new RejectionRecorder(database.db, logger, now),
     projections,
     apiKeys: createApiKeyAuthenticator(config.apiKeys),
@@ -106,6 +117,7 @@ export async function startServer(opts: {
       rule: alertRules.database_connection,
     }),
     lifecycle,
+    changes,
   };
   await ensureFirstAdmin(ctx);
   ctx.scheduler.register({ name: 'expired-sessions', everyMs: 3600_000, leaseMs: 60_000, run: () => deleteExpiredSessions(ctx) });
@@ -114,6 +126,7 @@ export async function startServer(opts: {
   registerRateLimitCleanup(ctx);
   registerMetricsJobs(ctx);
   projections.start();
+  await changes.start();
   // This process's own timer, not a cluster job: `background` (the scheduler's timer) does not govern it.
   ctx.dbHealth.start();
   if (opts.background !== false) ctx.scheduler.start();
@@ -144,6 +157,8 @@ export async function startServer(opts: {
         server.prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
         if (config.shutdownDrainMs > 0) logger.info({ drain_ms: config.shutdownDrainMs }, 'draining: readiness answers 503, still serving');
         await lifecycle.drain(config.shutdownDrainMs);
+        // Open streams would hold server.close() until the forced close: they end now, and the consoles reconnect elsewhere.
+        await ctx.changes.stop();
         // The simulator posts to this server: stop it before the server stops listening.
         await ctx.opal.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

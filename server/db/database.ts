@@ -17,6 +17,14 @@ export interface Database {
    * statements follow `prepare`.
    */
   run<Row extends Record<string, unknown>>(text: string, params: unknown[]): Promise<Row[]>;
+  /**
+   * LISTEN on `channel`: `onPayload` gets each NOTIFY's payload, after the
+   * notifying transaction committed, from every process on this database.
+   * `onListening` runs each time the LISTEN is (re)established (postgres.js
+   * reconnects by itself; anything notified meanwhile was missed). Resolves
+   * to the unlisten.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   /** A cheap round trip; throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

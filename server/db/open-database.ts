@@ -62,6 +62,11 @@ async function openPostgres(target: { url: string; prepare: boolean; maxConnecti
     prepare: target.prepare,
     run: async <Row>(text: string, params: unknown[]) =>
       (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: target.prepare })) as unknown as Row[],
+    // postgres.js listens on a connection of its own, outside the pool, and listens again after a reconnect.
+    listen: async (channel, onPayload, onListening) => {
+      const { unlisten } = await client.listen(channel, onPayload, onListening);
+      return unlisten;
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -96,6 +101,12 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       driver: 'pglite',
       prepare: true,
       run: async <Row>(text: string, params: unknown[]) => (await pg.query<Row>(text, params)).rows,
+      // In-process: PGlite delivers a NOTIFY when its transaction commits (checked in open-database.test.ts).
+      listen: async (channel, onPayload, onListening) => {
+        const unlisten = await pg.listen(channel, onPayload);
+        onListening?.();
+        return unlisten;
+      },
       ping: async () => {
         await pg.query('select 1');
       },

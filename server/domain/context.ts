@@ -6,6 +6,7 @@ import type { AuditRecorder } from './auth/audit-recorder';
 import type { DatabaseHealth } from './alerts/database-health';
 import type { ServingState } from './health/lifecycle';
 import type { ClusterScheduler } from './jobs/cluster-scheduler';
+import type { ChangeNotifier } from './live/change-notifier';
 import type { Telemetry } from './metrics/telemetry';
 import type { OpalGateway } from './opal/opal-gateway';
 import type { ProjectionWorker } from './workflows/projection-worker';
@@ -40,6 +41,8 @@ export interface Ctx {
   scheduler: ClusterScheduler;
   telemetry: Telemetry;
   dbHealth: DatabaseHealth;
+  /** Live updates: this process's changes out as NOTIFY, every process's back to the console's streams. */
+  changes: ChangeNotifier;
   /** Serving, or shutting down (readiness reads it). */
   lifecycle: ServingState;
 }

@@ -106,10 +106,11 @@ export const TRPC_PROCEDURES = appRouter._def.procedures as unknown as Record<st
 export function callTrpc(
   url: string,
   path: string,
-  type: 'query' | 'mutation',
+  type: 'query' | 'mutation' | 'subscription',
   input: unknown,
   headers: Record<string, string>,
 ): Promise<Response> {
+  if (type === 'subscription') return openTrpcStream(url, path, input, headers);
   if (type === 'query') {
     const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
     return lbFetch(`${url}/trpc/${path}${query}`, { headers });
@@ -120,6 +121,27 @@ export function callTrpc(
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(input ?? {}),
   });
+}
+
+/**
+ * A subscription as httpSubscriptionLink opens it (GET ?input=, an event
+ * stream). A stream never ends by itself: what arrived up to the first
+ * complete event is the answer's body, and the stream is then closed.
+ */
+async function openTrpcStream(url: string, path: string, input: unknown, headers: Record<string, string>): Promise<Response> {
+  const aborter = new AbortController();
+  const res = await lbFetch(`${url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { accept: 'text/event-stream', ...headers }, signal: aborter.signal });
+  if (!res.headers.get('content-type')?.startsWith('text/event-stream') || !res.body) return res;
+  const reader = res.body.getReader();
+  let text = '';
+  const decoder = new TextDecoder();
+  while (!text.includes('\n\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  aborter.abort();
+  return new Response(text, { status: res.status, headers: res.headers });
 }
 
 /** Creates a console user through tRPC users.create, signed in as an admin. */

@@ -27,6 +27,7 @@ import { getReceiverStatus } from '../domain/webhooks/get-receiver-status';
 import { getWorkflow } from '../domain/workflows/get-workflow';
 import { listWorkflows } from '../domain/workflows/list-workflows';
 import { rerunWorkflow } from '../domain/workflows/rerun-workflow';
+import { liveRouter } from './live-router';
 import { callVerb, router } from './trpc';
 
 /**
@@ -89,6 +90,8 @@ export const appRouter = router({
   audit: router({
     list: callVerb(listAuditLog).input(listAuditLogInputSchema).query(({ ctx, input }) => listAuditLog({ ctx, input })),
   }),
+
+  live: liveRouter,
 
   users: router({
     list: callVerb(listUsers).query(({ ctx }) => listUsers({ ctx, input: undefined })),

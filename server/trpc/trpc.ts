@@ -18,6 +18,9 @@ const t = initTRPC
   .context<TrpcContext>()
   .meta<TrpcMeta>()
   .create({
+    // Subscriptions (the live stream) are server-sent events: a ping keeps proxies from closing a quiet
+    // stream, and a client that hears nothing (not even a ping) for 40 s reconnects.
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
     errorFormatter({ shape, error }) {
       // Unknown faults never leak their text (DESIGN.md); the correlation id finds them in the log.
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
@@ -26,12 +29,13 @@ const t = initTRPC
   });
 
 /** Domain errors become tRPC errors through the tRPC side's one table. */
+export function asTrpcError(e: unknown): unknown {
+  return isDomainError(e) ? new TRPCError({ code: TRPC_CODE[e.kind], message: e.message, cause: e }) : e;
+}
+
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isDomainError(result.error.cause)) {
-    const e = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODE[e.kind], message: e.message, cause: e });
-  }
+  if (!result.ok && isDomainError(result.error.cause)) throw asTrpcError(result.error.cause);
   return result;
 });
 

@@ -20,6 +20,8 @@ export interface RequestCtx extends Ctx {
   /** What was called, for the audit log: "GET /api/opal/sync/:sync_id", "trpc forceSync.status". */
   target: string;
   identify(): Promise<Identity>;
+  /** Looks the caller up again, not memoised: a long-lived stream re-checks that its session still stands. */
+  identifyAgain(): Promise<Identity>;
 }
 
 export function forRequest(
@@ -33,6 +35,7 @@ export function forRequest(
     sourceIp: request.sourceIp,
     target: request.target,
     identify: () => (identity ??= request.identify()),
+    identifyAgain: () => request.identify(),
   };
 }
 

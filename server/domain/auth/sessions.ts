@@ -4,6 +4,7 @@ import type { LoginInput } from '../../contracts/auth';
 import { sessions, users } from '../../db/schema';
 import type { Ctx } from '../context';
 import { unauthorized } from '../errors';
+import { notifyChange } from '../live/change-notice';
 import type { Caller, Role } from './caller';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password-hash';
 
@@ -56,6 +57,8 @@ export async function sessionCaller(ctx: Ctx, token: string): Promise<Caller | n
 
 export async function logout({ ctx, input }: { ctx: Ctx; input: { token: string } }) {
   await ctx.db.delete(sessions).where(eq(sessions.tokenHash, tokenHashOf(input.token)));
+  // Every process's live streams re-check their session now, so this one's ends at once, not at the next periodic check.
+  await notifyChange(ctx.db, 'session');
 }
 
 /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no user has that e-mail yet. */

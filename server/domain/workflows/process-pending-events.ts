@@ -19,10 +19,13 @@ export interface ProcessOptions {
   batchSize: number;
   /** Told of each event's result, for the process's metrics. */
   onProcessed?: (status: 'processed' | 'failed', processingMs: number | null) => void;
+  /** Once the batch committed: the workflows it touched (the live stream tells the consoles). */
+  onWorkflowsChanged?: (workflowIds: string[]) => void;
 }
 
 export async function processPendingEvents(db: Db, opts: ProcessOptions): Promise<number> {
-  return db.transaction(async (tx) => {
+  const touched: string[] = [];
+  const claimedCount = await db.transaction(async (tx) => {
     const claimed = await tx
       .select({ id: webhookEvents.id, workflowId: webhookEvents.workflowId })
       .from(webhookEvents)
@@ -38,6 +41,7 @@ export async function processPendingEvents(db: Db, opts: ProcessOptions): Promis
       if (ids) ids.push(c.id);
       else byWorkflow.set(c.workflowId, [c.id]);
     }
+    touched.push(...byWorkflow.keys());
     try {
       const processed = await tx.transaction((sp) => apply(sp, claimed.map((c) => c.id), [...byWorkflow.keys()], opts));
       for (const p of processed) opts.onProcessed?.('processed', p.processingMs);
@@ -65,6 +69,8 @@ export async function processPendingEvents(db: Db, opts: ProcessOptions): Promis
     }
     return claimed.length;
   });
+  if (touched.length > 0) opts.onWorkflowsChanged?.(touched);
+  return claimedCount;
 }
 
 async function apply(tx: Tx, eventIds: string[], workflowIds: string[], opts: ProcessOptions) {

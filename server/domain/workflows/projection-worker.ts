@@ -20,6 +20,8 @@ export interface ProjectionWorkerOptions {
    */
   debounceMs?: number;
   onProcessed?: ProcessOptions['onProcessed'];
+  /** After each committed batch: the workflows whose projection it changed. */
+  onWorkflowsChanged?: ProcessOptions['onWorkflowsChanged'];
   /** After each sweep: how many running workflows it turned timed_out. */
   onTimedOut?: (count: number) => void;
 }
@@ -116,6 +118,7 @@ export class ProjectionWorker {
           timeoutMin: this.o.timeoutMin,
           batchSize: this.o.batchSize ?? 500,
           ...(this.o.onProcessed ? { onProcessed: this.o.onProcessed } : {}),
+          ...(this.o.onWorkflowsChanged ? { onWorkflowsChanged: this.o.onWorkflowsChanged } : {}),
         });
       } catch (e) {
         this.o.logger.warn({ err: e }, 'projection worker could not process pending events; will retry');

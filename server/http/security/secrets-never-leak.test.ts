@@ -130,7 +130,7 @@ describe.each(testDrivers)('secrets never leak, in production on %s', (driver) =
   };
   const trpc = (path: string, input: unknown, headers: Record<string, string>, label = '') => {
     covered.add(`trpc ${path}`);
-    return log.record(`tRPC ${path}${label ? ` (${label})` : ''}`, callTrpc(s.url, path, procedures[path]!._def.type as 'query' | 'mutation', input, headers));
+    return log.record(`tRPC ${path}${label ? ` (${label})` : ''}`, callTrpc(s.url, path, procedures[path]!._def.type as 'query' | 'mutation' | 'subscription', input, headers));
   };
   const sessionsByRole = new Map<string, string>();
   const asSession = (role: string) => consoleHeaders(s.url, sessionsByRole.get(role)!);
@@ -324,6 +324,8 @@ describe.each(testDrivers)('secrets never leak, in production on %s', (driver) =
       'workflows.get': { workflowId },
       'alerts.list': {},
       'replay.list': {},
+      // The live stream's opening (its first event), as a signed-in console receives it.
+      'live.changes': { kinds: ['events', 'workflows', 'overview', 'alerts'] },
       'forceSync.status': { syncId: syncIds[0] },
       'audit.list': { limit: 200 },
       'users.list': undefined,
