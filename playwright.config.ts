@@ -1,12 +1,15 @@
 import { defineConfig } from '@playwright/test';
 import { ADMIN_STATE } from './e2e/support/accounts';
 import { findChromium } from './e2e/support/find-chromium';
+import { E2E_WEBHOOK_SECRET } from './e2e/support/webhooks';
 
 /**
  * End-to-end journeys against the real server (built, started by
  * e2e/global-setup.ts on a free port with a fresh database). Browsers are
  * not downloaded: e2e/support/find-chromium.ts says which Chromium drives them.
  */
+// The server the global setup starts inherits this environment: journeys sign webhooks with this secret.
+process.env.OSA_WEBHOOK_SHARED_SECRET = E2E_WEBHOOK_SECRET;
 // CHROMIUM_PATH, else the npm package's Chromium (unpacked by the global setup), else a system one.
 const chromium = findChromium();
 export default defineConfig({

@@ -7,9 +7,10 @@ import { PageHeader } from '../../../components/page-header';
 import { RelativeTime } from '../../../components/relative-time';
 import { Callout, EmptyState, ErrorState, LoadingState } from '../../../components/states';
 import { isNotFound } from '../../../lib/api-error';
-import { formatBytes, formatDateTime, formatDuration } from '../../../lib/format';
+import { formatBytes, formatDateTime, formatDuration, formatNumber } from '../../../lib/format';
 import { useCan } from '../../../lib/session';
 import { type EventDetail, useEvent } from '../hooks/use-event';
+import { ReceivedCopies } from './received-copies';
 import { ReplayEventButton } from './replay-event-dialog';
 
 const SCHEMES: Record<string, string> = { osa: 'OSA (X-OSA-Signature)', standard_webhooks: 'Standard Webhooks', opal_tool: 'Opal tool call (bearer token)' };
@@ -50,6 +51,7 @@ export function EventDetailPage() {
             <span className="muted">
               received <RelativeTime iso={e.received_at} />
             </span>
+            <ReceivedCopies duplicateCount={e.duplicate_count} />
           </>
         }
         actions={canReplay && <ReplayEventButton e={e} />}
@@ -85,6 +87,17 @@ export function EventDetailPage() {
             { label: 'Signature scheme', value: SCHEMES[e.signature_scheme] ?? e.signature_scheme },
             { label: 'Payload size', value: formatBytes(e.payload_size) },
             { label: 'Received', value: formatDateTime(e.received_at) },
+            {
+              label: 'Copies after it',
+              value:
+                e.duplicate_count > 0 ? (
+                  <>
+                    {formatNumber(e.duplicate_count)} (received {formatNumber(e.duplicate_count + 1)}×), last {formatDateTime(e.last_duplicate_at)}
+                  </>
+                ) : (
+                  'none: received once'
+                ),
+            },
             { label: 'Event timestamp', value: formatDateTime(e.event_timestamp) },
             { label: 'Source event id', value: <span className="mono small">{e.source_event_id ?? '—'}</span> },
             { label: 'Correlation id', value: <span className="mono small">{e.correlation_id}</span> },

@@ -13,10 +13,21 @@ import { type LogEvent, PAGE_SIZE, useEventLog } from '../hooks/use-events';
 import { BulkReplayButton } from './bulk-replay-dialog';
 import { EventFilters } from './event-filters';
 import { EventState } from './failure-kind';
+import { ReceivedCopies } from './received-copies';
 import { SystemHealthCard } from './system-health';
 
 const columns: Column<LogEvent>[] = [
-  { key: 'received', header: 'Received', width: '100px', cell: (e) => <RelativeTime iso={e.received_at} /> },
+  {
+    key: 'received',
+    header: 'Received',
+    width: '110px',
+    cell: (e) => (
+      <div className="cell-stack">
+        <RelativeTime iso={e.received_at} />
+        <ReceivedCopies duplicateCount={e.duplicate_count} />
+      </div>
+    ),
+  },
   {
     key: 'type',
     header: 'Event',

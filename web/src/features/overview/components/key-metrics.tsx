@@ -72,6 +72,16 @@ function MetricCard({ card }: { card: CardView }) {
   );
 }
 
+/** The bucket with the highest duplicate rate, for the note: where a retry storm was. */
+function peakOf(m: Metrics): string {
+  let peak: Metrics['series']['duplicates'][number] | undefined;
+  for (const p of m.series.duplicates) if (p.rate !== null && p.duplicates > 0 && (!peak || p.rate > peak.rate!)) peak = p;
+  if (!peak) return '';
+  const perHour = m.range.bucket_ms >= 3_600_000;
+  const at = new Date(peak.t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return ` · peak ${formatPercent(peak.rate!, 1)} ${perHour ? 'in the hour from' : 'at'} ${at}`;
+}
+
 /** The figures behind the cards: what is in flight now, and the answer times the runbook also watches. */
 export function SecondaryMetrics({ m }: { m: Metrics }) {
   const k = m.key_metrics;
@@ -88,6 +98,11 @@ export function SecondaryMetrics({ m }: { m: Metrics }) {
       value: k.signature_failure_rate.value === null ? 'No data' : formatPercent(k.signature_failure_rate.value, 2),
       note: `warning above ${formatPercent(k.signature_failure_rate.target, 0)}`,
       tone: toneOf(k.signature_failure_rate.ok),
+    },
+    {
+      label: 'Duplicate rate',
+      value: k.duplicate_rate.value === null ? 'No data' : formatPercent(k.duplicate_rate.value, 1),
+      note: `${formatNumber(k.duplicate_rate.duplicates)} copies of ${formatNumber(k.duplicate_rate.deliveries)} deliveries${peakOf(m)}`,
     },
     {
       label: 'Force sync response',
