@@ -22,6 +22,7 @@ import { createOpalGateway } from './domain/opal/create-opal-gateway';
 import { EventAppender } from './domain/webhooks/event-appender';
 import { RejectionRecorder } from './domain/webhooks/rejection-recorder';
 import { createSignatureVerifier } from './domain/webhooks/signature/verify-signature';
+import { BulkReplayWorker } from './domain/replay/bulk-replay-worker';
 import { ProjectionWorker } from './domain/workflows/projection-worker';
 import { createApp } from './http/create-app';
 import { projectRoot } from './paths';
@@ -103,6 +104,7 @@ export async function startServer(opts: {
     }),
     rejections: new RejectionRecorder(database.db, logger, now),
     projections,
+    replayJobs: new BulkReplayWorker(() => ctx, { pauseMs: config.replayBatchPauseMs }),
     apiKeys: createApiKeyAuthenticator(config.apiKeys),
     audit: new AuditRecorder(database.db, logger, now, { onRecord: (e) => telemetry.observeAuditEntry(e) }),
     opal: createOpalGateway({ config, logger, selfUrl: () => self.url }),
@@ -129,7 +131,10 @@ export async function startServer(opts: {
   await changes.start();
   // This process's own timer, not a cluster job: `background` (the scheduler's timer) does not govern it.
   ctx.dbHealth.start();
-  if (opts.background !== false) ctx.scheduler.start();
+  if (opts.background !== false) {
+    ctx.scheduler.start();
+    ctx.replayJobs.start();
+  }
 
   const server = createServer(createApp(ctx));
   server.keepAliveTimeout = 65_000;
@@ -175,6 +180,7 @@ export async function startServer(opts: {
         clearInterval(idle);
         await ctx.appender.drain();
         await ctx.projections.stop();
+        await ctx.replayJobs.stop();
         await ctx.scheduler.stop();
         await ctx.dbHealth.stop();
         await Promise.all([ctx.rejections.flush(), ctx.audit.flush(), ctx.telemetry.flush()]);

@@ -35,7 +35,7 @@ describe('npm run test:config', { timeout: 120_000 }, () => {
     expect(stdout).toMatch(/^VARIABLE +STATUS +MESSAGE$/m);
     expect(stdout).toMatch(/^OPAL_STRATEGY_WORKFLOW_AUTH_KEY +OK +generated for development/m);
     expect(stdout).toMatch(/^database +OK +PGlite in /m);
-    expect(stdout).toContain('29 checks: 29 OK, 0 FAIL');
+    expect(stdout).toContain('30 checks: 30 OK, 0 FAIL');
     // Every row's status column starts at the same offset.
     const rows = stdout.split('\n').filter((l) => / (OK|FAIL) /.test(l));
     expect(new Set(rows.map((l) => l.search(/ (OK|FAIL) /))).size).toBe(1);
@@ -47,7 +47,7 @@ describe('npm run test:config', { timeout: 120_000 }, () => {
   it('exits 0 with a valid production configuration and prints no secret', () => {
     const { status, output } = runCli(VALID_PRODUCTION_ENV);
     expect(status).toBe(0);
-    expect(output).toContain('29 OK, 0 FAIL');
+    expect(output).toContain('30 OK, 0 FAIL');
     expect(secretsIn(output)).toEqual([]);
   });
 

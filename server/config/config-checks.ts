@@ -223,6 +223,8 @@ const rules: Record<EnvVariable, (c: CheckInput) => Verdict> = {
         ? '0: on SIGTERM the listener closes at once'
         : `${c.values.SHUTDOWN_DRAIN_MS} ms of serving with readiness 503 after SIGTERM, then the listener closes`,
     ),
+  REPLAY_BATCH_PAUSE_MS: (c) =>
+    pass(c.values.REPLAY_BATCH_PAUSE_MS === 0 ? '0: bulk replay batches run back to back' : `${c.values.REPLAY_BATCH_PAUSE_MS} ms between bulk replay batches`),
   OPAL_DEBUG_MODE: (c) =>
     pass(c.values.OPAL_DEBUG_MODE ? 'on: verbose debug logging' : 'off'),
 };

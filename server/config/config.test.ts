@@ -84,7 +84,7 @@ describe('loadConfig with nothing set (development)', () => {
   it('returns one passing check per variable of the table, plus the database', () => {
     const { checks } = load({});
     expect(checks.map((c) => c.variable)).toEqual([...ENV_VARIABLES, 'database']);
-    expect(checks).toHaveLength(29);
+    expect(checks).toHaveLength(30);
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(check(checks, 'OPAL_STRATEGY_WORKFLOW_AUTH_KEY').message).toMatch(/generated for development/);
     expect(check(checks, 'database').message).toMatch(/^PGlite in \//);

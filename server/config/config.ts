@@ -51,6 +51,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** After SIGTERM: how long readiness says 503 while everything is still served, before the listener closes. */
   shutdownDrainMs: number;
+  /** REPLAY_BATCH_PAUSE_MS: between a bulk replay job's batches. */
+  replayBatchPauseMs: number;
   debug: boolean;
 }
 
@@ -159,6 +161,7 @@ export function loadConfig(
     corsOrigins: values.CORS_ORIGINS,
     trustProxy: values.TRUST_PROXY,
     shutdownDrainMs: values.SHUTDOWN_DRAIN_MS,
+    replayBatchPauseMs: values.REPLAY_BATCH_PAUSE_MS,
     debug: values.OPAL_DEBUG_MODE,
   };
   return { config, checks };

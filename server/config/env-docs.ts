@@ -126,5 +126,9 @@ export const ENV_DOCS: Record<EnvVariable, EnvDoc> = {
     about: 'after SIGTERM: ms of serving with /api/health/ready at 503 before the listener closes',
     production: "longer than the load balancer takes to see readiness fail (the orchestrator's stop grace period must cover it)",
   },
+  REPLAY_BATCH_PAUSE_MS: {
+    about: "ms a bulk replay job waits between its batches (one workflow each), to spare the database during a long replay",
+    production: AS_IN_DEVELOPMENT,
+  },
   OPAL_DEBUG_MODE: { about: 'verbose debug logging', production: 'false' },
 };

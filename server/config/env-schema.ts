@@ -219,6 +219,8 @@ export const envSchema = z.object({
   TRUST_PROXY: trustProxy,
   // Readiness answers 503 this long after SIGTERM before the listener closes; main.ts's forced exit waits drain + 20 s.
   SHUTDOWN_DRAIN_MS: wholeNumber(0, 600_000).default(5000),
+  // A pause between a bulk replay job's batches (one workflow each), to spare the database during a long replay.
+  REPLAY_BATCH_PAUSE_MS: wholeNumber(0, 60_000).default(0),
   OPAL_DEBUG_MODE: bool(false),
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTimeText } from './instant';
+import { reasonSchema } from './reason';
 import { BULK_REPLAY_MAX_EVENT_IDS, BULK_REPLAY_MAX_EVENTS, REPLAY_MAX_EVENTS } from './limits';
 import { EVENT_TYPES, OUTCOMES, PROCESSING_STATUSES } from './webhook-event';
 
@@ -32,14 +33,28 @@ export const replayOptionsSchema = z.strictObject({
 });
 export type ReplayOptions = z.infer<typeof replayOptionsSchema>;
 
-/** `POST /api/orchestrations/replay`: `workflow_id` is Opal's workflow id or the `sync_id` that started it. */
-export const replayWorkflowInputSchema = z.strictObject({
+/** A real run needs a reason; a dry run changes nothing, so it may go without. */
+const reasonUnlessDryRun: [(v: { dry_run: boolean; reason?: string | undefined }) => boolean, { path: string[]; message: string }] = [
+  (v) => v.dry_run || v.reason !== undefined,
+  { path: ['reason'], message: 'is required: say why this replay is run' },
+];
+
+/**
+ * `POST /api/orchestrations/replay`: `workflow_id` is Opal's workflow id or
+ * the `sync_id` that started it. The REST body: `reason` may be absent
+ * there, since the route fills in development's "none given" or refuses in
+ * production.
+ */
+export const replayWorkflowBodySchema = z.strictObject({
   workflow_id: identifier,
   from_offset: offset.default(0),
   dry_run: z.boolean().default(false),
   replay_options: replayOptionsSchema.prefault({}),
+  reason: reasonSchema.optional(),
 });
-export type ReplayWorkflowInput = z.infer<typeof replayWorkflowInputSchema>;
+/** The same, with the reason required for a real run (tRPC, the console). */
+export const replayWorkflowInputSchema = replayWorkflowBodySchema.refine(...reasonUnlessDryRun);
+export type ReplayWorkflowInput = z.infer<typeof replayWorkflowBodySchema>;
 export type ReplayWorkflowRequest = z.input<typeof replayWorkflowInputSchema>;
 
 /**
@@ -71,8 +86,8 @@ export const bulkReplayFilterSchema = z
   });
 export type BulkReplayFilter = z.infer<typeof bulkReplayFilterSchema>;
 
-/** `POST /api/orchestrations/replay/bulk`. */
-export const bulkReplayInputSchema = z.strictObject({
+/** `POST /api/orchestrations/replay/bulk` (the REST body: see replayWorkflowBodySchema on `reason`). */
+export const bulkReplayBodySchema = z.strictObject({
   filter: bulkReplayFilterSchema.prefault({}),
   dry_run: z.boolean().default(false),
   max_events: z
@@ -80,9 +95,15 @@ export const bulkReplayInputSchema = z.strictObject({
     .min(1, 'must be at least 1')
     .max(BULK_REPLAY_MAX_EVENTS.max, `must be at most ${BULK_REPLAY_MAX_EVENTS.max}`)
     .default(BULK_REPLAY_MAX_EVENTS.default),
+  reason: reasonSchema.optional(),
 });
-export type BulkReplayInput = z.infer<typeof bulkReplayInputSchema>;
+export const bulkReplayInputSchema = bulkReplayBodySchema.refine(...reasonUnlessDryRun);
+export type BulkReplayInput = z.infer<typeof bulkReplayBodySchema>;
 export type BulkReplayRequest = z.input<typeof bulkReplayInputSchema>;
+
+/** `GET /api/orchestrations/replay/bulk/{job_id}` and its cancel. */
+export const bulkReplayJobIdSchema = z.strictObject({ job_id: z.uuid('must be a job id (a UUID)') });
+export type BulkReplayJobId = z.infer<typeof bulkReplayJobIdSchema>;
 
 export const listReplaysInputSchema = z.strictObject({
   // Coerced: it arrives as query-string text over REST.
@@ -92,7 +113,7 @@ export type ListReplaysInput = z.infer<typeof listReplaysInputSchema>;
 
 // ---- answers ----
 
-export const REPLAY_STATUSES = ['dry_run', 'running', 'completed', 'completed_with_failures', 'failed'] as const;
+export const REPLAY_STATUSES = ['dry_run', 'running', 'completed', 'completed_with_failures', 'failed', 'cancelled'] as const;
 export type ReplayStatus = (typeof REPLAY_STATUSES)[number];
 
 export const SKIP_REASONS = ['already_processed', 'duplicate', 'over_max_events', 'no_longer_matching'] as const;
@@ -212,12 +233,62 @@ export const bulkReplayResultSchema = z.object({
 });
 export type BulkReplayResult = z.infer<typeof bulkReplayResultSchema>;
 
+/**
+ * A bulk replay's job: queued until a process claims it, running batch by
+ * batch (one workflow per batch, each its own transaction), then completed,
+ * failed or cancelled (between batches).
+ */
+export const BULK_REPLAY_JOB_STATES = ['queued', 'running', 'cancelled', 'completed', 'failed'] as const;
+export type BulkReplayJobState = (typeof BULK_REPLAY_JOB_STATES)[number];
+
+export const bulkReplayJobSchema = z.object({
+  job_id: z.string().describe('Also the replay_id in the replay history'),
+  state: z.enum(BULK_REPLAY_JOB_STATES),
+  requested_by: z.string(),
+  reason: z.string().nullable(),
+  filter: z.record(z.string(), z.unknown()),
+  /** Every stored event the filter matched when the job was asked for. */
+  matched: z.number(),
+  /** The oldest max_events of them: the job's fixed selection. */
+  selected: z.number(),
+  over_cap: z.number(),
+  /** Re-run successfully so far. */
+  done: z.number(),
+  failed: z.number(),
+  /** No longer in a selected state once locked (the projection worker got there first). */
+  skipped: z.number(),
+  workflows_total: z.number(),
+  /** Batches done: one workflow each. */
+  workflows_done: z.number(),
+  unknown_event_ids: z.array(z.string()),
+  /** The first 200 workflows that failed again. */
+  failures: z.array(z.object({ workflow_id: z.string(), failed_events: z.number(), error: z.string().nullable() })),
+  error: z.string().nullable(),
+  cancel_requested_at: z.string().nullable(),
+  cancel_requested_by: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  status_url: z.url().describe('GET it to follow the job: GET /api/orchestrations/replay/bulk/{job_id}'),
+});
+export type BulkReplayJob = z.infer<typeof bulkReplayJobSchema>;
+
+/** A real bulk replay's answer (202): the job, queued. */
+export const bulkReplayAcceptedSchema = z.object({
+  job_id: z.string(),
+  status_url: z.url(),
+  job: bulkReplayJobSchema,
+});
+export type BulkReplayAccepted = z.infer<typeof bulkReplayAcceptedSchema>;
+
 /** What the `replays` table keeps as a replay's summary. */
 export const storedReplaySummarySchema = z.object({
   events_found: z.number(),
   events_to_rerun: z.number(),
   problem_count: z.number().optional(),
   workflows_affected: z.number().optional(),
+  /** A bulk job: workflows (batches) done, fewer than workflows_affected when it was cancelled. */
+  workflows_done: z.number().optional(),
   processing_summary: processingSummarySchema,
   error: z.string().optional(),
 });
@@ -232,6 +303,8 @@ export const replayListItemSchema = z.object({
   dry_run: z.boolean(),
   status: z.enum(REPLAY_STATUSES),
   summary: storedReplaySummarySchema.nullable(),
+  /** Why (null: a dry run given none, or a replay from before reasons were recorded). */
+  reason: z.string().nullable(),
   created_at: z.string(),
   finished_at: z.string().nullable(),
 });

@@ -9,6 +9,7 @@ import type { ClusterScheduler } from './jobs/cluster-scheduler';
 import type { ChangeNotifier } from './live/change-notifier';
 import type { Telemetry } from './metrics/telemetry';
 import type { OpalGateway } from './opal/opal-gateway';
+import type { BulkReplayWorker } from './replay/bulk-replay-worker';
 import type { ProjectionWorker } from './workflows/projection-worker';
 import type { EventAppender } from './webhooks/event-appender';
 import type { RejectionRecorder } from './webhooks/rejection-recorder';
@@ -34,6 +35,8 @@ export interface Ctx {
   appender: EventAppender;
   rejections: RejectionRecorder;
   projections: ProjectionWorker;
+  /** Runs bulk replay jobs claimed from replay_jobs. */
+  replayJobs: BulkReplayWorker;
   apiKeys: ApiKeyAuthenticator;
   audit: AuditRecorder;
   opal: OpalGateway;

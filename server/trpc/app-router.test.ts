@@ -56,8 +56,8 @@ describe.each(testDrivers)('tRPC router on %s', (driver) => {
     const refused = await as(s, viewer).diagnostics.rejections({ reason: 'invalid_signature' });
     expect(refused.rejections.length).toBeGreaterThan(0);
     expect(refused.rejections[0]).toMatchObject({ reason: 'invalid_signature', body_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    await expect(as(s, operator).diagnostics.cleanup({ retention_days: 30 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect(await as(s, admin).diagnostics.cleanup({ retention_days: 30 })).toMatchObject({ retention_days: 30, deleted_events: 0 });
+    await expect(as(s, operator).diagnostics.cleanup({ retention_days: 30, reason: 'weekly retention' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await as(s, admin).diagnostics.cleanup({ retention_days: 30, reason: 'weekly retention' })).toMatchObject({ retention_days: 30, deleted_events: 0 });
   });
 
   it('serves metrics, alerts and replay (dry run first) through the same procedures the console calls', async () => {

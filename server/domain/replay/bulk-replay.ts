@@ -3,15 +3,16 @@ import { type ActorCtx, defineVerb } from '../access/define-verb';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { and, asc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
-import type { BulkReplayFilter, BulkReplayInput, BulkReplayResult } from '../../contracts/replay';
+import type { BulkReplayAccepted, BulkReplayFilter, BulkReplayInput, BulkReplayResult } from '../../contracts/replay';
 import type { Outcome, ProcessingStatus } from '../../contracts/webhook-event';
 import { webhookEvents } from '../../db/schema';
 import { notFound } from '../errors';
-import { reapplyWorkflowEvents } from './reapply-workflow-events';
-import { closeReplayRecord, failReplayRecord, openReplayRecord, type ReplayRecord, requesterOf } from './record-replay';
+import { enqueueBulkReplayJob } from './bulk-replay-jobs';
+import { readBulkReplayJob } from './get-bulk-replay-job';
+import { closeReplayRecord, openReplayRecord, type ReplayRecord, requesterOf } from './record-replay';
+import { requireReason } from './require-reason';
 
 const SAMPLE_SIZE = 20;
-const MAX_LISTED_WORKFLOWS = 200;
 
 /** The processing states each `filter.status` selects (null: any). */
 const STATES_OF: Record<BulkReplayFilter['status'], ProcessingStatus[] | null> = {
@@ -38,9 +39,11 @@ function whereOf(f: BulkReplayFilter): SQL | undefined {
  * which replay cannot change), in a time range, of one event type or agent,
  * or explicit event ids (the console's Replay button on one event). At most
  * `max_events` are taken, oldest first; the rest are counted as over the
- * cap. A dry run answers the count and a sample. The real run groups the
- * selection by workflow and rebuilds each once, in its own transaction, so
- * one broken workflow does not hold back the others.
+ * cap. A dry run answers the count and a sample, at once. The real run is
+ * a job (./bulk-replay-worker.ts): the selection is fixed now, grouped by
+ * workflow, and each workflow is rebuilt once, in its own transaction (a
+ * batch), so one broken workflow does not hold back the others and a cancel
+ * takes effect between two. The answer is the queued job.
  */
 export const bulkReplay = defineVerb({
   action: 'replay.bulk',
@@ -51,7 +54,7 @@ export const bulkReplay = defineVerb({
   }: {
     ctx: ActorCtx;
     input: BulkReplayInput;
-  }): Promise<BulkReplayResult> {
+  }): Promise<BulkReplayResult | BulkReplayAccepted> {
     const started = performance.now();
     const request = input;
     const { filter } = request;
@@ -97,58 +100,42 @@ export const bulkReplay = defineVerb({
       workflowId: null,
       filter: { ...filter, max_events: request.max_events },
       dryRun: request.dry_run,
+      reason: request.dry_run ? (request.reason ?? null) : requireReason(request.reason),
     };
+    if (!request.dry_run) {
+      // Sorted, as the projection worker takes workflow locks: the job's batches, in order.
+      const plan = [...byWorkflow.keys()].sort().map((workflowId) => ({ workflow_id: workflowId, event_ids: byWorkflow.get(workflowId)! }));
+      await ctx.db.transaction(async (tx) => {
+        const txCtx = { ...ctx, db: tx };
+        await openReplayRecord(txCtx, record);
+        await enqueueBulkReplayJob(txCtx, {
+          jobId: record.replayId,
+          plan,
+          onlyIfStatusIn: STATES_OF[filter.status],
+          matched,
+          selected: selected.length,
+          overCap,
+          unknownEventIds,
+        });
+      });
+      ctx.replayJobs.kick();
+      const job = (await readBulkReplayJob(ctx, record.replayId))!;
+      return { job_id: job.job_id, status_url: job.status_url, job };
+    }
     await openReplayRecord(ctx, record);
-    const perWorkflow: BulkReplayResult['workflows'] = [];
-    let successful = 0;
-    let failed = 0;
-    let noLongerMatching = 0;
-    const summary = () => ({
+    const status = 'dry_run';
+    const stored = {
       events_found: matched,
       events_to_rerun: selected.length,
       workflows_affected: byWorkflow.size,
-      processing_summary: {
-        successful_events: successful,
-        failed_events: failed,
-        skipped_events: overCap + noLongerMatching,
-        processing_time_ms: Math.round(performance.now() - started),
-      },
-    });
-    try {
-      if (!request.dry_run) {
-        // Sorted, as the projection worker takes workflow locks.
-        for (const workflowId of [...byWorkflow.keys()].sort()) {
-          const r = await reapplyWorkflowEvents({
-            ctx,
-            input: { workflowId, eventIds: byWorkflow.get(workflowId)!, onlyIfStatusIn: STATES_OF[filter.status] },
-          });
-          successful += r.processed.length;
-          failed += r.failed.length;
-          noLongerMatching += r.noLongerMatching.length;
-          if (perWorkflow.length < MAX_LISTED_WORKFLOWS) {
-            perWorkflow.push({
-              workflow_id: workflowId,
-              successful_events: r.processed.length,
-              failed_events: r.failed.length,
-              skipped_events: r.noLongerMatching.length,
-              error: r.error,
-            });
-          }
-        }
-      }
-    } catch (e) {
-      await failReplayRecord(ctx, record, summary(), e);
-      throw e;
-    }
-
-    const status = request.dry_run ? 'dry_run' : failed > 0 ? 'completed_with_failures' : 'completed';
-    const stored = summary();
+      processing_summary: { successful_events: 0, failed_events: 0, skipped_events: overCap, processing_time_ms: Math.round(performance.now() - started) },
+    };
     await closeReplayRecord(ctx, { ...record, status, summary: stored });
     return {
       replay_id: record.replayId,
       kind: 'bulk',
       status,
-      dry_run: request.dry_run,
+      dry_run: true,
       filter,
       max_events: request.max_events,
       events_matched: matched,
@@ -167,8 +154,8 @@ export const bulkReplay = defineVerb({
         processing_error: e.processingError,
         outcome: e.outcome as Outcome,
       })),
-      workflows: perWorkflow,
-      skip_reasons: { already_processed: 0, duplicate: 0, over_max_events: overCap, no_longer_matching: noLongerMatching },
+      workflows: [],
+      skip_reasons: { already_processed: 0, duplicate: 0, over_max_events: overCap, no_longer_matching: 0 },
       processing_summary: stored.processing_summary,
     };
   },

@@ -20,6 +20,7 @@ export const listReplays = defineVerb({
         dryRun: replays.dryRun,
         status: replays.status,
         summary: replays.summary,
+        reason: replays.reason,
         createdAt: replays.createdAt,
         finishedAt: replays.finishedAt,
       })
@@ -36,6 +37,7 @@ export const listReplays = defineVerb({
         dry_run: r.dryRun,
         status: r.status as ReplayStatus,
         summary: (r.summary as StoredReplaySummary | null) ?? null,
+        reason: r.reason,
         created_at: r.createdAt.toISOString(),
         finished_at: r.finishedAt?.toISOString() ?? null,
       })),

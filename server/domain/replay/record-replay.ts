@@ -2,17 +2,16 @@ import type { ActorCtx } from '../access/define-verb';
 import { eq } from 'drizzle-orm';
 import type { ReplayStatus, StoredReplaySummary } from '../../contracts/replay';
 import { replays } from '../../db/schema';
-import type { Caller } from '../auth/caller';
 import type { Ctx } from '../context';
 
 /** Who asked for a replay: the caller's name is what `replays` and the audit log record. */
 export interface ReplayRequester {
-  caller: Caller;
+  name: string;
   correlationId?: string | undefined;
   sourceIp?: string | undefined;
 }
 
-export const requesterOf = (ctx: ActorCtx): ReplayRequester => ({ caller: ctx.actor, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp });
+export const requesterOf = (ctx: ActorCtx): ReplayRequester => ({ name: ctx.actor.name, correlationId: ctx.correlationId, sourceIp: ctx.sourceIp });
 
 export interface ReplayRecord {
   replayId: string;
@@ -21,6 +20,8 @@ export interface ReplayRecord {
   workflowId: string | null;
   filter: Record<string, unknown>;
   dryRun: boolean;
+  /** Why (null: a dry run given none). */
+  reason: string | null;
 }
 
 /**
@@ -30,11 +31,12 @@ export interface ReplayRecord {
 export async function openReplayRecord(ctx: Ctx, r: ReplayRecord): Promise<void> {
   await ctx.db.insert(replays).values({
     replayId: r.replayId,
-    requestedBy: r.requester.caller.name,
+    requestedBy: r.requester.name,
     kind: r.kind,
     workflowId: r.workflowId,
     filter: r.filter,
     dryRun: r.dryRun,
+    reason: r.reason,
     status: 'running',
     createdAt: new Date(ctx.now()),
   });
@@ -50,11 +52,11 @@ export async function closeReplayRecord(
     .set({ status: r.status, summary: r.summary, finishedAt: new Date(ctx.now()) })
     .where(eq(replays.replayId, r.replayId));
   ctx.audit.record({
-    actor: r.requester.caller.name,
+    actor: r.requester.name,
     action: r.kind === 'bulk' ? 'replay.bulk' : 'replay',
     outcome: r.status === 'failed' || r.status === 'completed_with_failures' ? 'failure' : 'success',
     target: r.workflowId ?? 'bulk',
-    details: { replay_id: r.replayId, status: r.status, dry_run: r.dryRun, filter: r.filter, ...r.summary },
+    details: { replay_id: r.replayId, status: r.status, dry_run: r.dryRun, reason: r.reason, filter: r.filter, ...r.summary },
     sourceIp: r.requester.sourceIp,
     correlationId: r.requester.correlationId,
   });

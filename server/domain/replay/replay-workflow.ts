@@ -10,6 +10,7 @@ import { findReplayProblems } from './find-replay-problems';
 import { planWorkflowReplay, type ReplayCandidate } from './plan-workflow-replay';
 import { type ReapplyResult, reapplyWorkflowEvents } from './reapply-workflow-events';
 import { closeReplayRecord, failReplayRecord, openReplayRecord, type ReplayRecord, requesterOf } from './record-replay';
+import { requireReason } from './require-reason';
 import { resolveReplayWorkflow } from './resolve-replay-workflow';
 
 // The answer lists events one by one up to this many; the counts are always complete.
@@ -75,6 +76,7 @@ export const replayWorkflow = defineVerb({
       workflowId: target.workflowId,
       filter: { requested_id: request.workflow_id, from_offset: request.from_offset, replay_options: options },
       dryRun: request.dry_run,
+      reason: request.dry_run ? (request.reason ?? null) : requireReason(request.reason),
     };
     await openReplayRecord(ctx, record);
     let result: ReapplyResult | null = null;

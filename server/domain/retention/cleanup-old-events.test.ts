@@ -52,7 +52,7 @@ describe.each(testDrivers)('retention cleanup on %s', (driver) => {
     for (let i = 0; i < 3; i++) await seed(`wf-batch-${i}`, NOW - 20 * DAY, full);
     await seed('wf-batch-failed', NOW - 20 * DAY, ['workflow.started', 'agent.failed', 'workflow.failed']);
     await s.settle();
-    const r = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 10, actor: 'tester', trigger: 'request', batchSize: 5 } });
+    const r = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 10, actor: 'tester', trigger: 'request', reason: 'test cleanup', batchSize: 5 } });
     expect(r).toMatchObject({ deleted_events: 15, deleted_workflows: 4, deleted_rejections: 0, batches: 3, retention_days: 10 });
     for (const id of ['wf-batch-0', 'wf-batch-1', 'wf-batch-2', 'wf-batch-failed']) expect(await eventsOf(id)).toBe(0);
     expect(await s.ctx.db.select({ id: workflows.workflowId }).from(workflows)).toEqual([]);
@@ -74,13 +74,13 @@ describe.each(testDrivers)('retention cleanup on %s', (driver) => {
       eventOffset: 5, payload: {}, payloadSize: 2, signatureScheme: 'osa', receivedAt: new Date(NOW - DAY),
       outcome: 'success', correlationId: 'test', processingStatus: 'failed', processingError: 'projection update failed: test',
     });
-    const r = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 10, actor: 'tester', trigger: 'request' } });
+    const r = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 10, actor: 'tester', trigger: 'request', reason: 'test cleanup' } });
     expect(r).toMatchObject({ deleted_events: 0, deleted_workflows: 0 });
     expect(await eventsOf('wf-pending')).toBe(3);
     expect(await eventsOf('wf-late')).toBe(3);
     await s.ctx.db.delete(webhookEvents).where(eq(webhookEvents.dedupKey, 'test:wf-pending:late'));
     await s.ctx.db.delete(webhookEvents).where(eq(webhookEvents.dedupKey, 'test:wf-late:late'));
-    const after = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 10, actor: 'tester', trigger: 'request' } });
+    const after = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 10, actor: 'tester', trigger: 'request', reason: 'test cleanup' } });
     expect(after).toMatchObject({ deleted_events: 4, deleted_workflows: 2 });
   });
 
@@ -127,7 +127,7 @@ describe.each(testDrivers)('retention cleanup on %s', (driver) => {
       { scope: 'test', route: 'force_sync', key: 'old', requestHash: 'x', state: 'completed', createdAt: new Date(NOW - 2 * DAY) },
       { scope: 'test', route: 'force_sync', key: 'fresh', requestHash: 'x', state: 'completed', createdAt: new Date(NOW - 3_600_000) },
     ]);
-    const r = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 7, actor: 'test', trigger: 'request' } });
+    const r = await cleanupOldEvents({ ctx: s.ctx, input: { retentionDays: 7, actor: 'test', trigger: 'request', reason: 'test cleanup' } });
     expect(r.deleted_aggregates).toBeGreaterThanOrEqual(3);
     const rollups = await s.ctx.db.select({ hour: hourlyRollups.hour }).from(hourlyRollups).where(eq(hourlyRollups.series, 'test_series'));
     expect(rollups.map((x) => x.hour.getTime())).toEqual([hour(32).getTime()]);

@@ -20,6 +20,8 @@ export interface CleanupOldEventsInput {
   /** Who asked: an API key or user name, or `system:retention` for the daily job. */
   actor: string;
   trigger: 'request' | 'schedule';
+  /** Why: the requester's, or the schedule's own. Kept in the audit entry. */
+  reason: string;
   correlationId?: string | undefined;
   sourceIp?: string | undefined;
   /** Tests make it small to exercise several batches. */
@@ -51,7 +53,7 @@ export async function cleanupOldEvents({ ctx, input }: { ctx: Ctx; input: Cleanu
       action: 'retention.cleanup',
       outcome,
       target: 'webhook_events',
-      details: { ...result, trigger: input.trigger, ...extra },
+      details: { ...result, trigger: input.trigger, reason: input.reason, ...extra },
       sourceIp: input.sourceIp,
       correlationId: input.correlationId,
     });
@@ -185,9 +187,16 @@ async function deleteOldAggregates(ctx: Ctx, retentionDays: number, result: Clea
 export const requestCleanup = defineVerb({
   action: 'diagnostics.cleanup_old_events',
   access: ACCESS.admin,
-  run: ({ ctx, input }: { ctx: ActorCtx; input: { retentionDays?: number | undefined } }) =>
+  run: ({ ctx, input }: { ctx: ActorCtx; input: { retentionDays?: number | undefined; reason: string } }) =>
     cleanupOldEvents({
       ctx,
-      input: { retentionDays: input.retentionDays, actor: ctx.actor.name, trigger: 'request', correlationId: ctx.correlationId, sourceIp: ctx.sourceIp },
+      input: {
+        retentionDays: input.retentionDays,
+        reason: input.reason,
+        actor: ctx.actor.name,
+        trigger: 'request',
+        correlationId: ctx.correlationId,
+        sourceIp: ctx.sourceIp,
+      },
     }),
 });

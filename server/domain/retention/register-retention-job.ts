@@ -3,6 +3,8 @@ import { cleanupOldEvents } from './cleanup-old-events';
 
 export const RETENTION_JOB_NAME = 'retention.cleanup';
 export const RETENTION_ACTOR = 'system:retention';
+/** The daily job's reason in the audit log. */
+export const RETENTION_REASON = 'daily retention policy (RETENTION_DAYS)';
 const DAY_MS = 86_400_000;
 
 /**
@@ -16,6 +18,6 @@ export function registerRetentionJob(ctx: Ctx): void {
     name: RETENTION_JOB_NAME,
     everyMs: DAY_MS,
     leaseMs: 3_600_000,
-    run: () => cleanupOldEvents({ ctx, input: { retentionDays: ctx.config.retentionDays, actor: RETENTION_ACTOR, trigger: 'schedule' } }),
+    run: () => cleanupOldEvents({ ctx, input: { retentionDays: ctx.config.retentionDays, actor: RETENTION_ACTOR, trigger: 'schedule', reason: RETENTION_REASON } }),
   });
 }

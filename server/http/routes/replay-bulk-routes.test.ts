@@ -18,6 +18,14 @@ async function bulk(s: TestServer, body: unknown) {
   });
   return { status: res.status, body: (await res.json()) as Json };
 }
+/** A real run: 202 with the queued job; the worker runs it; its final state as GET shows it. */
+async function bulkJob(s: TestServer, body: Json) {
+  const accepted = await bulk(s, body);
+  expect(accepted.status).toBe(202);
+  await s.ctx.replayJobs.runUntilIdle();
+  const res = await fetch(String(accepted.body.status_url).replace(s.config.baseUrl, s.url));
+  return { accepted: accepted.body, job: (await res.json()) as Json };
+}
 const fieldPaths = (body: Json) => ((body.details as { field_errors?: { path: string }[] } | undefined)?.field_errors ?? []).map((f) => f.path);
 
 describe.each(testDrivers)('POST /api/orchestrations/replay/bulk on %s', (driver) => {
@@ -79,39 +87,37 @@ describe.each(testDrivers)('POST /api/orchestrations/replay/bulk on %s', (driver
 
   it('caps a real run at max_events (oldest first), rebuilding each workflow once, equal to its fold', async () => {
     const before = await eventsOf(s.ctx.db, wfA);
-    const r = await bulk(s, { max_events: 3 });
-    expect(r.body).toMatchObject({
-      status: 'completed',
-      events_matched: 4,
-      events_selected: 3,
-      events_over_cap: 1,
-      workflows_affected: 2,
-      skip_reasons: { over_max_events: 1, no_longer_matching: 0 },
-      processing_summary: { successful_events: 3, failed_events: 0, skipped_events: 1 },
+    const r = await bulkJob(s, { max_events: 3 });
+    expect(r.accepted).toMatchObject({ job: { state: 'queued', matched: 4, selected: 3, over_cap: 1, workflows_total: 2, done: 0 } });
+    expect(r.job).toMatchObject({
+      state: 'completed',
+      matched: 4,
+      selected: 3,
+      over_cap: 1,
+      workflows_total: 2,
+      workflows_done: 2,
+      done: 3,
+      failed: 0,
+      skipped: 0,
+      failures: [],
     });
-    expect(r.body.workflows).toEqual(
-      [
-        { workflow_id: wfA, successful_events: 2, failed_events: 0, skipped_events: 0, error: null },
-        { workflow_id: wfB, successful_events: 1, failed_events: 0, skipped_events: 0, error: null },
-      ].sort((x, y) => x.workflow_id.localeCompare(y.workflow_id)),
-    );
     const rowsB = await eventsOf(s.ctx.db, wfB);
     expect(rowsB.map((e) => e.processingStatus)).toEqual(['processed', 'processed', 'processed', 'failed']);
     expect(immutable(await eventsOf(s.ctx.db, wfA))).toEqual(immutable(before));
     expect((await projectionOf(s.ctx.db, wfA))!.status).toBe('completed');
     for (const wf of [wfA, wfB]) expect(await projectionOf(s.ctx.db, wf)).toEqual(await foldOf(s.ctx.db, wf));
 
-    const rest = await bulk(s, {});
-    expect(rest.body).toMatchObject({ events_matched: 1, processing_summary: { successful_events: 1 } });
+    const rest = await bulkJob(s, {});
+    expect(rest.job).toMatchObject({ matched: 1, done: 1 });
     expect((await projectionOf(s.ctx.db, wfB))!.status).toBe('completed');
   });
 
   it('replays explicit event ids: one event from its detail page, whatever it reported', async () => {
     // Processed already: the default (processing failures) selects nothing, which is not an error.
-    const none = await bulk(s, { filter: { event_ids: [reported] } });
-    expect(none).toMatchObject({ status: 200, body: { events_matched: 0, events_selected: 0, status: 'completed' } });
-    const r = await bulk(s, { filter: { event_ids: [reported], status: 'any' } });
-    expect(r.body).toMatchObject({ events_selected: 1, processing_summary: { successful_events: 1 }, unknown_event_ids: [] });
+    const none = await bulkJob(s, { filter: { event_ids: [reported] } });
+    expect(none.job).toMatchObject({ matched: 0, selected: 0, state: 'completed' });
+    const r = await bulkJob(s, { filter: { event_ids: [reported], status: 'any' } });
+    expect(r.job).toMatchObject({ selected: 1, done: 1, unknown_event_ids: [] });
     const [row] = await s.ctx.db
       .select({ outcome: webhookEvents.outcome, outcomeError: webhookEvents.outcomeError, processingStatus: webhookEvents.processingStatus })
       .from(webhookEvents)

@@ -40,6 +40,10 @@ export const RUNBOOK = {
   diagnosticsActions: {
     testConfiguration: { summary: 'Runbook "Database Connection Issues"', value: { action: 'test_configuration' } },
     cleanup: { summary: 'Runbook "Weekly Tasks": retention', value: { action: 'cleanup_old_events', retention_days: 30 } },
+    cleanupWithReason: {
+      summary: 'Retention with its reason (required in production)',
+      value: { action: 'cleanup_old_events', retention_days: 30, reason: 'weekly retention' },
+    },
   },
   configurationError: one('Runbook "Force Sync Returns 500 Error"', {
     success: false,
