@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { ALERT_NOTE_MAX, SILENCE_MINUTES } from './alert-lifecycle-limits';
 import { alertRuleNameSchema, silenceViewSchema } from './alerts';
 
-/** Bounds of the lifecycle's inputs (the console's dialog offers durations inside them). */
-export const ALERT_NOTE_MAX = 500;
-export const SILENCE_MINUTES = { min: 5, max: 7 * 24 * 60 } as const;
 
 const trimmedText = (what: string) =>
   z

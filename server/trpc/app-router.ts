@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { createUserInputSchema, listAuditLogInputSchema, updateUserInputSchema } from '../contracts/auth';
 import { forceSyncInputSchema } from '../contracts/force-sync';
+import { acknowledgeAlertInputSchema, liftSilenceInputSchema, silenceAlertRuleInputSchema } from '../contracts/alert-lifecycle';
 import { listAlertsInputSchema } from '../contracts/alerts';
 import { cleanupOldEventsInputSchema, lastWebhookQuerySchema, listRejectionsInputSchema } from '../contracts/diagnostics';
 import { metricsInputSchema } from '../contracts/metrics';
-import { bulkReplayInputSchema, bulkReplayJobIdSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../contracts/replay';
-import { reasonSchema } from '../contracts/reason';
+import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../contracts/replay';
 import { eventIdInputSchema, listWorkflowsInputSchema, workflowIdInputSchema } from '../contracts/workflows';
+import { acknowledgeAlert } from '../domain/alerts/acknowledge-alert';
+import { liftSilence } from '../domain/alerts/lift-silence';
 import { listAlerts } from '../domain/alerts/list-alerts';
+import { silenceAlertRule } from '../domain/alerts/silence-alert-rule';
 import { describeSession } from '../domain/auth/describe-session';
 import { listAuditLog } from '../domain/auth/list-audit-log';
 import { createUser, listUsers, updateUser } from '../domain/auth/manage-users';
@@ -22,8 +25,6 @@ import { startForceSync } from '../domain/force-sync/request-sync';
 import { getHealth } from '../domain/health/get-health';
 import { metricsOverview } from '../domain/metrics/get-metrics';
 import { bulkReplay } from '../domain/replay/bulk-replay';
-import { cancelBulkReplayJob } from '../domain/replay/cancel-bulk-replay-job';
-import { getBulkReplayJob } from '../domain/replay/get-bulk-replay-job';
 import { listReplays } from '../domain/replay/list-replays';
 import { replayWorkflow } from '../domain/replay/replay-workflow';
 import { getReceiverStatus } from '../domain/webhooks/get-receiver-status';
@@ -56,8 +57,8 @@ export const appRouter = router({
     rejections: callVerb(listRejections).input(listRejectionsInputSchema).query(({ ctx, input }) => listRejections({ ctx, input })),
     testConfiguration: callVerb(testConfiguration).mutation(({ ctx }) => testConfiguration({ ctx, input: undefined })),
     cleanup: callVerb(requestCleanup)
-      .input(cleanupOldEventsInputSchema.omit({ action: true }).extend({ reason: reasonSchema }))
-      .mutation(({ ctx, input }) => requestCleanup({ ctx, input: { retentionDays: input.retention_days, reason: input.reason } })),
+      .input(cleanupOldEventsInputSchema.omit({ action: true }))
+      .mutation(({ ctx, input }) => requestCleanup({ ctx, input: { retentionDays: input.retention_days } })),
   }),
 
   events: router({
@@ -72,13 +73,14 @@ export const appRouter = router({
 
   alerts: router({
     list: callVerb(listAlerts).input(listAlertsInputSchema).query(({ ctx, input }) => listAlerts({ ctx, input })),
+    acknowledge: callVerb(acknowledgeAlert).input(acknowledgeAlertInputSchema).mutation(({ ctx, input }) => acknowledgeAlert({ ctx, input })),
+    silence: callVerb(silenceAlertRule).input(silenceAlertRuleInputSchema).mutation(({ ctx, input }) => silenceAlertRule({ ctx, input })),
+    liftSilence: callVerb(liftSilence).input(liftSilenceInputSchema).mutation(({ ctx, input }) => liftSilence({ ctx, input })),
   }),
 
   replay: router({
     workflow: callVerb(replayWorkflow).input(replayWorkflowInputSchema).mutation(({ ctx, input }) => replayWorkflow({ ctx, input })),
     bulk: callVerb(bulkReplay).input(bulkReplayInputSchema).mutation(({ ctx, input }) => bulkReplay({ ctx, input })),
-    bulkJob: callVerb(getBulkReplayJob).input(bulkReplayJobIdSchema).query(({ ctx, input }) => getBulkReplayJob({ ctx, input })),
-    cancelBulk: callVerb(cancelBulkReplayJob).input(bulkReplayJobIdSchema).mutation(({ ctx, input }) => cancelBulkReplayJob({ ctx, input })),
     list: callVerb(listReplays).input(listReplaysInputSchema).query(({ ctx, input }) => listReplays({ ctx, input })),
   }),
 
