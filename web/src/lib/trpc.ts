@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '../../../server/trpc/app-router';
@@ -13,10 +13,15 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 export function createApiClient() {
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: '/trpc',
-        // The session cookie is httpOnly and same-origin; the server refuses cross-site writes.
-        fetch: trackedFetch,
+      splitLink({
+        // The live stream (live.changes) is server-sent events; everything else is batched fetches.
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url: '/trpc' }),
+        false: httpBatchLink({
+          url: '/trpc',
+          // The session cookie is httpOnly and same-origin; the server refuses cross-site writes.
+          fetch: trackedFetch,
+        }),
       }),
     ],
   });

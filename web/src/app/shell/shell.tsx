@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { useLocation } from 'wouter';
 import type { Session } from '../../lib/session';
 import { ConnectionBanner } from './connection-banner';
+import { LiveUpdates } from './live-updates';
 import { OpenConsoleBanner } from './open-console-banner';
 import { SideNav } from './side-nav';
 import { TopBar } from './top-bar';
@@ -10,6 +11,7 @@ export function Shell({ session, children }: { session: Session; children: React
   useFocusOnNavigation();
   return (
     <div className="app">
+      <LiveUpdates />
       <a className="skip-link" href="#main">
         Skip to content
       </a>

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ListAlertsInput } from '@contracts/alerts';
 import { ALERTS_LIMIT } from '@contracts/limits';
 import { useUrlParams } from '../../../hooks/use-url-params';
+import { useLivePoll } from '../../../lib/live-status';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
 export type AlertRow = RouterOutputs['alerts']['list']['alerts'][number];
@@ -27,5 +28,5 @@ export function useAlertFilter() {
 
 export function useAlerts(status: AlertStatusFilter) {
   const trpc = useTRPC();
-  return useQuery(trpc.alerts.list.queryOptions({ status, limit: ALERTS_LIMIT.max }, { refetchInterval: 10_000, placeholderData: keepPreviousData }));
+  return useQuery(trpc.alerts.list.queryOptions({ status, limit: ALERTS_LIMIT.max }, { refetchInterval: useLivePoll(10_000), placeholderData: keepPreviousData }));
 }

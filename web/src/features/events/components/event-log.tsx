@@ -10,8 +10,10 @@ import { formatBytes, formatDuration, humanize } from '../../../lib/format';
 import { useCan } from '../../../lib/session';
 import { useEventFilters } from '../hooks/use-event-filters';
 import { type LogEvent, PAGE_SIZE, useEventLog } from '../hooks/use-events';
+import { useLiveLog } from '../hooks/use-live-log';
 import { BulkReplayButton } from './bulk-replay-dialog';
 import { EventFilters } from './event-filters';
+import { NewEventsBanner } from './new-events-banner';
 import { EventState } from './failure-kind';
 import { ReceivedCopies } from './received-copies';
 import { SystemHealthCard } from './system-health';
@@ -63,11 +65,13 @@ export function EventLog() {
   const error = useLastError(log);
   const pages = useCursorPages(f.cursor, f.setCursor);
   const canReplay = useCan('replay');
+  const live = useLiveLog({ newestPage: !f.cursor, refetch: () => void log.refetch(), toNewest: pages.first });
   const rows = log.data?.events;
   return (
     <>
       <SystemHealthCard health={log.data?.system_health} error={error} onRetry={() => void log.refetch()} />
       <EventFilters f={f} />
+      <NewEventsBanner waiting={live.waiting} onShow={live.show} />
       <div className="card card-table">
         <div className="card-toolbar">
           <span className="muted small">

@@ -15,7 +15,7 @@ export function EventsPage() {
     <>
       <PageHeader
         title="Events"
-        description="Every callback Opal sent, as stored, and the deliveries that were refused. Updated every 5 seconds."
+        description="Every callback Opal sent, as stored, and the deliveries that were refused. Live: a callback appears as soon as it is stored."
         actions={<OpenEventForm />}
       />
       <SubNav

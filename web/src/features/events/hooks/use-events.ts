@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNow } from '../../../hooks/use-now';
+import { useLivePoll } from '../../../lib/live-status';
 import { POLL_MS } from '../../../lib/query-client';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { type EventFilters, resolveTimeRange } from './use-event-filters';
@@ -12,9 +13,14 @@ export type BulkReplayResult = RouterOutputs['replay']['bulk'];
 
 export const PAGE_SIZE = 50;
 
-/** The event log page for the filters in the URL; the newest page stays live, an older page is a fixed window. */
+/**
+ * The event log page for the filters in the URL; the newest page stays live
+ * (pushed changes, see use-live-log.ts; polling only while the stream is
+ * down), an older page is a fixed window.
+ */
 export function useEventLog(f: EventFilters) {
   const trpc = useTRPC();
+  const poll = useLivePoll(POLL_MS);
   const now = useNow();
   const range = resolveTimeRange(f, now);
   return useQuery(
@@ -29,7 +35,7 @@ export function useEventLog(f: EventFilters) {
         ...(f.payload.ok && f.payload.value ? { q: f.payload.value } : {}),
         ...(f.cursor ? { cursor: f.cursor } : {}),
       },
-      { enabled: f.payload.ok, refetchInterval: f.cursor ? false : POLL_MS, placeholderData: keepPreviousData },
+      { enabled: f.payload.ok, refetchInterval: f.cursor ? false : poll, placeholderData: keepPreviousData },
     ),
   );
 }

@@ -47,7 +47,7 @@ export function WorkflowsPage() {
     <>
       <PageHeader
         title="Workflows"
-        description="Runs of strategy_workflow, most recent activity first. Updated every 5 seconds."
+        description="Runs of strategy_workflow, most recent activity first. Live: changes appear as Opal reports them."
         actions={canForceSync && <ButtonLink href="/settings/force-sync">Start a force sync</ButtonLink>}
       />
       <div className="toolbar" role="search" aria-label="Filter workflows">

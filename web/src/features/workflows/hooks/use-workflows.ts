@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isNotFound } from '../../../lib/api-error';
+import { useLivePoll, useLiveState } from '../../../lib/live-status';
 import { LIVE_POLL_MS, POLL_MS } from '../../../lib/query-client';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import type { WorkflowStatusFilter } from './use-workflow-filters';
@@ -10,22 +11,28 @@ export const PAGE_SIZE = 25;
 
 export function useWorkflowList(filters: { status: WorkflowStatusFilter; search: string; cursor: string | undefined }) {
   const trpc = useTRPC();
+  const poll = useLivePoll(POLL_MS);
   return useQuery(
     trpc.workflows.list.queryOptions(
       { status: filters.status, search: filters.search || undefined, limit: PAGE_SIZE, cursor: filters.cursor },
-      { refetchInterval: POLL_MS, placeholderData: keepPreviousData },
+      { refetchInterval: poll, placeholderData: keepPreviousData },
     ),
   );
 }
 
-/** A workflow's detail, live while it runs; a workflow not seen yet (just re-run) is polled until its first callback. */
+/**
+ * A workflow's detail, re-read whenever its projection changes (pushed). While the
+ * stream is down it is polled: often while it runs, or until a just re-run one's first callback.
+ */
 export function useWorkflow(workflowId: string) {
   const trpc = useTRPC();
+  const live = useLiveState() === 'live';
   return useQuery(
     trpc.workflows.get.queryOptions(
       { workflowId },
       {
         refetchInterval: (q) => {
+          if (live) return false;
           if (q.state.error && isNotFound(q.state.error)) return LIVE_POLL_MS;
           const status = q.state.data?.workflow?.status;
           return status === 'running' || !status ? LIVE_POLL_MS : POLL_MS * 2;
