@@ -25,3 +25,6 @@ export const PASSWORD_MIN_CHARS = 12;
 
 /** Each text field of a force sync's (and a trigger's) request. */
 export const SYNC_TEXT_MAX_CHARS = 200;
+
+/** Why a replay or cleanup is run (server/contracts/reason.ts): trimmed, this many characters. */
+export const REASON_LENGTH = { min: 3, max: 500 } as const;

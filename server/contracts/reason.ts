@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { REASON_LENGTH } from './limits';
+
+export { REASON_LENGTH };
 
 /**
  * Why an operator replays or cleans up: what the audit log must answer after
  * an incident. Trimmed; 3 to 500 characters.
  */
-export const REASON_LENGTH = { min: 3, max: 500 } as const;
-
 export const reasonSchema = z
   .string()
   .trim()

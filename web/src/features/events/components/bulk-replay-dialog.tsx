@@ -6,7 +6,7 @@ import { Badge, StatusBadge } from '../../../components/badge';
 import { Button } from '../../../components/button';
 import { Dialog } from '../../../components/dialog';
 import { DryRunFooter } from '../../../components/dry-run-footer';
-import { ProcessingSummary, SkipReasons } from '../../../components/processing-summary';
+import { ReasonField, isValidReason } from '../../../components/reason-field';
 import { ReplayVsRerun } from '../../../components/replay-note';
 import { Segmented } from '../../../components/segmented';
 import { Callout, LoadingState } from '../../../components/states';
@@ -16,7 +16,9 @@ import { errorMessage } from '../../../lib/api-error';
 import { formatNumber, humanize } from '../../../lib/format';
 import { fromLocalInput, toLocalInput } from '../../../lib/local-datetime';
 import { AGENTS, EVENT_TYPES, type EventFilters, resolveTimeRange } from '../hooks/use-event-filters';
-import { type BulkReplayInput, type BulkReplayResult, useBulkReplay } from '../hooks/use-events';
+import { acceptedOf, type BulkDryRun, dryRunOf, isActive, useBulkReplayJob } from '../hooks/use-bulk-replay-job';
+import { type BulkReplayInput, useBulkReplay } from '../hooks/use-events';
+import { BulkReplayProgress } from './bulk-replay-progress';
 
 /** The contract's selections, checked by the compiler both ways. */
 const STATES = [
@@ -64,15 +66,23 @@ export function BulkReplayButton({ f }: { f: EventFilters }) {
 /**
  * Dry run first (it runs as the dialog opens): how many events match, how
  * many the cap lets through, which workflows, a sample. Only a dry run of
- * exactly these filters unlocks the confirmation; the result follows.
+ * exactly these filters, and a reason, unlock the confirmation; the real run
+ * is a job whose progress follows, with a Cancel button while it runs.
  */
 function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void }) {
   const [form, setForm] = useState<Form>(() => {
     const range = resolveTimeRange(f, Date.now());
     return { status: 'failed', eventType: f.eventType, agentId: f.agentId, startDate: range.start_date ?? '', endDate: range.end_date ?? '', cap: BULK_REPLAY_MAX_EVENTS.default };
   });
-  const replay = useDryRunThenConfirm({ useAction: useBulkReplay, request: toRequest, input: form, onClose });
-  const { plan, stale, result } = replay;
+  const [reason, setReason] = useState('');
+  // The reason is not part of the dry run's key: typing it does not make the dry run stale.
+  const request = (f: Form, dryRun: boolean): BulkReplayInput => ({ ...toRequest(f, dryRun), ...(dryRun ? {} : { reason: reason.trim() }) });
+  const replay = useDryRunThenConfirm({ useAction: useBulkReplay, request, input: form, onClose });
+  const { stale } = replay;
+  const plan = dryRunOf(replay.plan);
+  const result = acceptedOf(replay.result);
+  const job = useBulkReplayJob(result).data;
+  const title = !result ? 'Bulk replay' : job && !isActive(job) ? 'Bulk replay finished' : 'Bulk replay running';
   const set = (patch: Partial<Form>) => setForm((p) => ({ ...p, ...patch }));
   const ignored = [f.workflowId && 'workflow', f.q && 'payload search', f.status === 'success' && 'status'].filter(Boolean) as string[];
 
@@ -81,14 +91,14 @@ function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void
       open
       wide
       onClose={replay.close}
-      title={result ? 'Bulk replay finished' : 'Bulk replay'}
+      title={title}
       describedBy="bulk-replay-explanation"
       footer={
         <DryRunFooter done={replay.phase === 'done'} onClose={replay.close}>
           <Button onClick={() => replay.dryRun()} busy={replay.dryRunning} variant={stale ? 'primary' : 'secondary'}>
             {replay.dryRunAnswered ? 'Dry run again' : 'Dry run'}
           </Button>
-          <Button variant="primary" disabled={!plan || plan.events_selected === 0 || replay.dryRunning} busy={replay.confirming} onClick={replay.confirm}>
+          <Button variant="primary" disabled={!plan || plan.events_selected === 0 || replay.dryRunning || !isValidReason(reason)} busy={replay.confirming} onClick={replay.confirm}>
             {plan && plan.events_selected > 0 ? `Replay ${formatNumber(plan.events_selected)} ${plan.events_selected === 1 ? 'event' : 'events'}` : 'Replay'}
           </Button>
         </DryRunFooter>
@@ -157,17 +167,18 @@ function BulkReplayDialog({ f, onClose }: { f: EventFilters; onClose: () => void
         </fieldset>
       )}
       {!result && <DryRunPlan plan={plan} busy={replay.dryRunning} error={replay.dryRunError} stale={stale} status={form.status} />}
+      {!result && <ReasonField value={reason} onChange={setReason} disabled={replay.confirming} />}
       {replay.confirmError !== null && (
         <Callout tone="bad" title="The replay did not run" role="alert">
           {errorMessage(replay.confirmError)}
         </Callout>
       )}
-      {result && <BulkResult r={result} />}
+      {result && <BulkReplayProgress accepted={result} />}
     </Dialog>
   );
 }
 
-function DryRunPlan({ plan, busy, error, stale, status }: { plan: BulkReplayResult | null; busy: boolean; error: unknown; stale: boolean; status: BulkReplayStatus }) {
+function DryRunPlan({ plan, busy, error, stale, status }: { plan: BulkDryRun | null; busy: boolean; error: unknown; stale: boolean; status: BulkReplayStatus }) {
   if (busy) return <LoadingState label="Dry run: counting what would be replayed…" />;
   if (error)
     return (
@@ -231,31 +242,6 @@ function DryRunPlan({ plan, busy, error, stale, status }: { plan: BulkReplayResu
         ]}
       />
       {plan.sample.length < plan.events_selected && <p className="muted small">The first {plan.sample.length} of {formatNumber(plan.events_selected)}.</p>}
-    </section>
-  );
-}
-
-function BulkResult({ r }: { r: BulkReplayResult }) {
-  const failed = r.processing_summary.failed_events > 0 || r.status === 'failed';
-  return (
-    <section className="replay-plan" aria-label="Replay result">
-      <Callout tone={failed ? 'bad' : 'ok'} title={failed ? 'Replay finished with failures' : 'Replay completed'} role="status">
-        {formatNumber(r.processing_summary.successful_events)} re-run successfully in {formatNumber(r.workflows_affected)} {r.workflows_affected === 1 ? 'workflow' : 'workflows'}. Skipped: <SkipReasons reasons={r.skip_reasons} />
-        {r.events_over_cap > 0 && <> {formatNumber(r.events_over_cap)} over the cap were left for another run.</>}
-      </Callout>
-      <ProcessingSummary summary={r.processing_summary} />
-      {r.workflows.some((w) => w.error || w.failed_events > 0) && (
-        <DataTable
-          label="Workflows with failures"
-          rows={r.workflows.filter((w) => w.error || w.failed_events > 0)}
-          rowKey={(w) => w.workflow_id}
-          columns={[
-            { key: 'wf', header: 'Workflow', cell: (w) => <Link href={`/workflows/${encodeURIComponent(w.workflow_id)}`} className="mono small">{w.workflow_id}</Link> },
-            { key: 'failed', header: 'Failed', align: 'right', cell: (w) => formatNumber(w.failed_events) },
-            { key: 'error', header: 'Error', cell: (w) => <span className="text-bad small">{w.error ?? '—'}</span> },
-          ]}
-        />
-      )}
     </section>
   );
 }

@@ -5,15 +5,16 @@ import { Button } from '../../../components/button';
 import { DescriptionList } from '../../../components/description-list';
 import { Dialog } from '../../../components/dialog';
 import { DryRunFooter } from '../../../components/dry-run-footer';
-import { ProcessingSummary } from '../../../components/processing-summary';
+import { ReasonField, isValidReason } from '../../../components/reason-field';
 import { ReplayVsRerun } from '../../../components/replay-note';
 import { Callout, LoadingState } from '../../../components/states';
 import { useDryRunThenConfirm } from '../../../hooks/use-dry-run-then-confirm';
 import { errorMessage } from '../../../lib/api-error';
 import type { EventDetail } from '../hooks/use-event';
+import { acceptedOf, dryRunOf, isActive, useBulkReplayJob } from '../hooks/use-bulk-replay-job';
 import { type BulkReplayInput, useBulkReplay } from '../hooks/use-events';
+import { BulkReplayProgress } from './bulk-replay-progress';
 
-const request = (eventId: string, dryRun: boolean): BulkReplayInput => ({ filter: { event_ids: [eventId], status: 'any' }, dry_run: dryRun });
 
 /** What replaying this event will and will not do, in its own case. */
 function expectation(e: EventDetail): { tone: 'info' | 'warn'; text: string } {
@@ -38,20 +39,30 @@ export function ReplayEventButton({ e }: { e: EventDetail }) {
 }
 
 function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  // The reason is not part of the dry run's key: typing it does not make the dry run stale.
+  const request = (eventId: string, dryRun: boolean): BulkReplayInput => ({
+    filter: { event_ids: [eventId], status: 'any' },
+    dry_run: dryRun,
+    ...(dryRun ? {} : { reason: reason.trim() }),
+  });
   const replay = useDryRunThenConfirm({ useAction: useBulkReplay, request, input: e.event_id, onClose });
-  const { plan, result } = replay;
+  const plan = dryRunOf(replay.plan);
+  const result = acceptedOf(replay.result);
+  const job = useBulkReplayJob(result).data;
+  const ended = job !== undefined && !isActive(job);
   const sample = plan?.sample[0];
   const expect = expectation(e);
-  const failedAgain = result && (result.processing_summary.failed_events > 0 || result.status === 'failed');
+  const failedAgain = job && (job.failed > 0 || job.state === 'failed');
   return (
     <Dialog
       open
       onClose={replay.close}
-      title={result ? 'Event replayed' : 'Replay this event?'}
+      title={ended ? 'Event replayed' : result ? 'Replaying the event…' : 'Replay this event?'}
       describedBy="replay-event-explanation"
       footer={
         <DryRunFooter done={replay.phase === 'done'} onClose={replay.close}>
-          <Button variant="primary" disabled={!plan || plan.events_selected === 0} busy={replay.confirming} onClick={replay.confirm}>
+          <Button variant="primary" disabled={!plan || plan.events_selected === 0 || !isValidReason(reason)} busy={replay.confirming} onClick={replay.confirm}>
             Confirm replay
           </Button>
         </DryRunFooter>
@@ -84,6 +95,7 @@ function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void
               />
             </section>
           )}
+          {plan && sample && <ReasonField value={reason} onChange={setReason} disabled={replay.confirming} />}
           {plan && !sample && (
             <Callout tone="warn" title="Dry run: nothing to replay" role="status">
               The event is no longer stored (retention may have removed it).
@@ -97,19 +109,22 @@ function ReplayEventDialog({ e, onClose }: { e: EventDetail; onClose: () => void
         </Callout>
       )}
       {result && (
-        <section aria-label="Replay result" className="replay-plan">
-          <Callout tone={failedAgain ? 'bad' : 'ok'} title={failedAgain ? 'Replay failed again' : 'Replay completed'} role="status">
-            {failedAgain
-              ? result.workflows[0]?.error ?? 'The event could not be applied; it stays failed with the reason.'
-              : e.failure_kind === 'reported'
-                ? 'The event was re-applied; it still reports the failure Opal sent. Re-run the workflow for a new outcome.'
-                : 'The event was re-applied and its workflow rebuilt.'}{' '}
-            <Link href={`/workflows/${encodeURIComponent(e.workflow_id ?? '')}`} onClick={replay.close}>
-              Open the workflow
-            </Link>
-          </Callout>
-          <ProcessingSummary summary={result.processing_summary} />
-        </section>
+        <BulkReplayProgress accepted={result}>
+          {(j) =>
+            !isActive(j) && (
+              <p>
+                {failedAgain
+                  ? j.failures[0]?.error ?? 'The event could not be applied; it stays failed with the reason.'
+                  : e.failure_kind === 'reported'
+                    ? 'The event was re-applied; it still reports the failure Opal sent. Re-run the workflow for a new outcome.'
+                    : 'The event was re-applied and its workflow rebuilt.'}{' '}
+                <Link href={`/workflows/${encodeURIComponent(e.workflow_id ?? '')}`} onClick={replay.close}>
+                  Open the workflow
+                </Link>
+              </p>
+            )
+          }
+        </BulkReplayProgress>
       )}
     </Dialog>
   );

@@ -56,14 +56,14 @@ export function useRejections(filters: { reason: string; cursor: string | undefi
   );
 }
 
-/** Bulk replay, dry run or real; a real one refreshes everything that shows events. */
+/** Bulk replay, dry run or real; a real one is a job (use-bulk-replay-job.ts refreshes what shows events once it ends). */
 export function useBulkReplay() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return useMutation(
     trpc.replay.bulk.mutationOptions({
       onSuccess: (r) => {
-        if (r.dry_run) return;
+        if (!('job_id' in r)) return;
         void queryClient.invalidateQueries({ queryKey: trpc.diagnostics.events.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.events.get.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.replay.list.queryKey() });

@@ -5,6 +5,7 @@ import { Card } from '../../../components/card';
 import { DescriptionList } from '../../../components/description-list';
 import { Dialog } from '../../../components/dialog';
 import { TextField } from '../../../components/field';
+import { ReasonField, isValidReason } from '../../../components/reason-field';
 import { Callout } from '../../../components/states';
 import { errorMessage } from '../../../lib/api-error';
 import { formatDateTime, formatNumber } from '../../../lib/format';
@@ -16,6 +17,7 @@ export function CleanupCard() {
   const [days, setDays] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
   const parsed = days.trim() === '' ? undefined : Number(days);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -27,7 +29,8 @@ export function CleanupCard() {
     cleanup.reset();
     setConfirming(true);
   };
-  const run = () => cleanup.mutate(parsed === undefined ? {} : { retention_days: parsed }, { onSettled: () => setConfirming(false) });
+  const run = () =>
+    cleanup.mutate({ ...(parsed === undefined ? {} : { retention_days: parsed }), reason: reason.trim() }, { onSettled: () => setConfirming(false) });
   const what = parsed === undefined ? 'older than the retention policy (RETENTION_DAYS)' : `older than ${formatNumber(parsed)} ${parsed === 1 ? 'day' : 'days'}`;
   const r = cleanup.data;
   return (
@@ -68,7 +71,7 @@ export function CleanupCard() {
         footer={
           <>
             <Button onClick={() => setConfirming(false)}>Cancel</Button>
-            <Button variant="danger" busy={cleanup.isPending} onClick={run}>
+            <Button variant="danger" busy={cleanup.isPending} disabled={!isValidReason(reason)} onClick={run}>
               Delete old events
             </Button>
           </>
@@ -77,6 +80,7 @@ export function CleanupCard() {
         <p>
           The event log of every workflow that finished {what} is deleted, with its projection, and refused deliveries as old. This cannot be undone; replay cannot bring them back.
         </p>
+        <ReasonField value={reason} onChange={setReason} disabled={cleanup.isPending} />
       </Dialog>
     </Card>
   );

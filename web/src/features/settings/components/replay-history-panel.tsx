@@ -15,9 +15,16 @@ function filterText(f: Record<string, unknown> | null): string {
     .join(' · ');
 }
 
-const STATUS_OF: Record<ReplayItem['status'], string> = { dry_run: 'pending', running: 'running', completed: 'completed', completed_with_failures: 'failed', failed: 'failed' };
+const STATUS_OF: Record<ReplayItem['status'], string> = {
+  dry_run: 'pending',
+  running: 'running',
+  completed: 'completed',
+  completed_with_failures: 'failed',
+  failed: 'failed',
+  cancelled: 'timed_out',
+};
 
-/** Every replay, dry runs included: who replayed what, and what came of it. */
+/** Every replay, dry runs included: who replayed what, when, why, and what came of it. */
 export function ReplayHistoryPanel() {
   const q = useReplayHistory();
   return (
@@ -67,7 +74,8 @@ export function ReplayHistoryPanel() {
                 <span className="muted">—</span>
               ),
           },
-          { key: 'by', header: 'By', width: '170px', secondary: true, cell: (r) => <span className="small">{r.requested_by}</span> },
+          { key: 'by', header: 'By', width: '170px', cell: (r) => <span className="small">{r.requested_by}</span> },
+          { key: 'reason', header: 'Reason', cell: (r) => (r.reason ? <span className="small">{r.reason}</span> : <span className="muted small">{r.dry_run ? 'none (dry run)' : '—'}</span>) },
           { key: 'took', header: 'Took', width: '80px', align: 'right', secondary: true, cell: (r) => (r.finished_at ? formatDuration(Date.parse(r.finished_at) - Date.parse(r.created_at)) : '—') },
         ]}
       />

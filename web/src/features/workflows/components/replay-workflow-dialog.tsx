@@ -5,6 +5,7 @@ import { Button } from '../../../components/button';
 import { Dialog } from '../../../components/dialog';
 import { DryRunFooter } from '../../../components/dry-run-footer';
 import { ProcessingSummary, SkipReasons } from '../../../components/processing-summary';
+import { ReasonField, isValidReason } from '../../../components/reason-field';
 import { ReplayVsRerun } from '../../../components/replay-note';
 import { Stat } from '../../../components/card';
 import { Callout, LoadingState } from '../../../components/states';
@@ -42,7 +43,10 @@ export function ReplayWorkflowButton({ workflowId }: { workflowId: string }) {
 
 function ReplayWorkflowDialog({ workflowId, onClose }: { workflowId: string; onClose: () => void }) {
   const [options, setOptions] = useState<Options>({ fromOffset: 0, forceReprocess: false, skipDuplicates: false });
-  const replay = useDryRunThenConfirm({ useAction: useReplayWorkflow, request: (o: Options, dryRun: boolean) => toRequest(workflowId, o, dryRun), input: options, onClose });
+  const [reason, setReason] = useState('');
+  // The reason is not part of the dry run's key: typing it does not make the dry run stale.
+  const request = (o: Options, dryRun: boolean): ReplayWorkflowInput => ({ ...toRequest(workflowId, o, dryRun), ...(dryRun ? {} : { reason: reason.trim() }) });
+  const replay = useDryRunThenConfirm({ useAction: useReplayWorkflow, request, input: options, onClose });
   // A changed option is dry-run again at once: what the confirmation will do is always on screen.
   const set = (patch: Partial<Options>) => {
     const next = { ...options, ...patch };
@@ -59,7 +63,7 @@ function ReplayWorkflowDialog({ workflowId, onClose }: { workflowId: string; onC
       describedBy="replay-workflow-explanation"
       footer={
         <DryRunFooter done={replay.phase === 'done'} onClose={replay.close}>
-          <Button variant="primary" disabled={!plan || plan.events_to_rerun === 0 || replay.dryRunning} busy={replay.confirming} onClick={replay.confirm}>
+          <Button variant="primary" disabled={!plan || plan.events_to_rerun === 0 || replay.dryRunning || !isValidReason(reason)} busy={replay.confirming} onClick={replay.confirm}>
             {plan && plan.events_to_rerun > 0 ? `Replay ${formatNumber(plan.events_to_rerun)} ${plan.events_to_rerun === 1 ? 'event' : 'events'}` : 'Replay'}
           </Button>
         </DryRunFooter>
@@ -90,6 +94,7 @@ function ReplayWorkflowDialog({ workflowId, onClose }: { workflowId: string; onC
         </Callout>
       )}
       {!result && plan && !replay.dryRunning && <Plan plan={plan} />}
+      {!result && <ReasonField value={reason} onChange={setReason} disabled={replay.confirming} />}
       {replay.confirmError !== null && (
         <Callout tone="bad" title="The replay did not run" role="alert">
           {errorMessage(replay.confirmError)}
