@@ -36,6 +36,7 @@ export class ChangeNotifier {
   private lastFlushAt = -Infinity;
   private lastOverviewAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
   private flushing: Promise<void> | undefined;
   private readonly listeners = new Set<(c: LiveChange) => void>();
   private readonly closing = new AbortController();
@@ -112,7 +113,7 @@ export class ChangeNotifier {
   }
 
   private schedule(): void {
-    if (this.timer || this.flushing) return;
+    if (this.flushing) return;
     const now = performance.now();
     const windowMs = this.o.windowMs ?? 100;
     let at = Math.max(this.lastFlushAt + windowMs, now);
@@ -120,6 +121,12 @@ export class ChangeNotifier {
       if (!this.overviewDue) return;
       at = Math.max(at, this.lastOverviewAt + (this.o.overviewMs ?? 1000));
     }
+    // A timer set for the overview alone must not hold back a change that may go sooner.
+    if (this.timer) {
+      if (this.timerAt <= at) return;
+      clearTimeout(this.timer);
+    }
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flush().finally(() => {
