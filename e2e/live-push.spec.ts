@@ -96,3 +96,25 @@ test('when the live stream drops, the shell says reconnecting and the screen pol
   await page.unroute('**/trpc/live.changes**');
   await expect(page.getByRole('status', { name: 'Connection: Live' })).toBeVisible({ timeout: 15_000 });
 });
+
+test("a workflow's detail follows its callbacks by push, with no timer asking for it", async ({ page }) => {
+  const started = workflowEvent();
+  await deliverOsa(page.request, JSON.stringify(started));
+  const asked: number[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/trpc/') && r.url().includes('workflows.get')) asked.push(Date.now());
+  });
+  await page.goto(`/workflows/${encodeURIComponent(started.workflow_id)}`);
+  const events = page.getByRole('table', { name: 'Workflow events' });
+  await expect(events.getByRole('link', { name: 'workflow.started' })).toBeVisible();
+  await expect(page.getByRole('status', { name: 'Connection: Live' })).toBeVisible();
+  // A running workflow was polled every 2 s before; now nothing asks while nothing happens.
+  const quietFrom = Date.now();
+  await page.waitForTimeout(5_000);
+  expect(asked.filter((t) => t >= quietFrom)).toEqual([]);
+
+  const agent = workflowEvent({ workflow_id: started.workflow_id, event_type: 'agent.started', agent_id: 'geo_audit', offset: 1 });
+  await deliverOsa(page.request, JSON.stringify(agent));
+  await expect(events.getByRole('link', { name: 'agent.started' })).toBeVisible({ timeout: 5_000 });
+  expect(asked.filter((t) => t >= quietFrom).length).toBeGreaterThan(0);
+});
