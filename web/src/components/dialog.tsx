@@ -1,5 +1,12 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 
+const TABBABLE = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]';
+
+/** The controls Tab stops at inside an element, in order. */
+function tabbable(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => el.tabIndex >= 0 && !el.matches(':disabled') && el.checkVisibility());
+}
+
 /**
  * A modal on the native <dialog>: focus moves in and is trapped, Escape
  * closes, focus returns to the opener, the page behind is inert.
@@ -9,9 +16,16 @@ export function Dialog({ open, onClose, title, children, footer, describedBy, wi
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
+    if (!d || !open) return;
+    // showModal traps focus; focus goes back to the opener when the dialog
+    // closes, also when it is unmounted while open (most dialogs render only
+    // while open, and a removed <dialog> leaves focus on <body>).
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!d.open) d.showModal();
+    return () => {
+      if (d.open) d.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, [open]);
   return (
     <dialog
@@ -23,6 +37,21 @@ export function Dialog({ open, onClose, title, children, footer, describedBy, wi
       onCancel={(e) => {
         e.preventDefault();
         onClose();
+      }}
+      onKeyDown={(e) => {
+        // showModal keeps focus off the page behind, but Tab past the last control would reach the browser's own UI: wrap it.
+        if (e.key !== 'Tab') return;
+        const items = tabbable(e.currentTarget);
+        const first = items[0];
+        const last = items[items.length - 1];
+        if (!first || !last) return;
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
       }}
       onClick={(e) => {
         // A click on the backdrop (the dialog element itself) closes it.

@@ -1,10 +1,10 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { Card } from '../../../components/card';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, humanize } from '../../../lib/format';
 import type { Metrics } from '../hooks/use-overview-data';
 import { useSeen } from '../hooks/use-seen';
-import { agents, bucketLabel, endpoints, latency, requestVolume, sum, tickFormatter, webhookDeliveries, workflowsOverTime } from '../lib/chart-data';
+import { agents, bucketLabel, type CellKind, type ChartTable, endpoints, latency, requestVolume, seriesTable, sum, tickFormatter, webhookDeliveries, workflowsOverTime } from '../lib/chart-data';
 
 /*
  * Recharts lives in this module only: the Overview imports it lazily, so the
@@ -48,7 +48,7 @@ export function OverviewCharts({ m }: { m: Metrics }) {
  * A chart in a card: a figure named by its summary, or a plain sentence when
  * there is nothing to draw. Drawn once the card nears the viewport.
  */
-function ChartCard({ id, title, subtitle, summary, empty, height = HEIGHT, children }: { id: string; title: string; subtitle: string; summary: string; empty: string | null; height?: number; children: ReactNode }) {
+function ChartCard({ id, title, subtitle, summary, empty, table, height = HEIGHT, children }: { id: string; title: string; subtitle: string; summary: string; empty: string | null; table: ChartTable; height?: number; children: ReactNode }) {
   const { ref, seen } = useSeen<HTMLDivElement>();
   return (
     <Card id={id} title={title} actions={<span className="muted small">{subtitle}</span>} className="chart-card">
@@ -58,14 +58,73 @@ function ChartCard({ id, title, subtitle, summary, empty, height = HEIGHT, child
             {empty}
           </p>
         ) : seen ? (
-          <figure className="chart" aria-label={`${title}: ${summary}`}>
-            {children}
-          </figure>
+          <>
+            <figure className="chart" aria-label={`${title}: ${summary}`}>
+              {children}
+            </figure>
+            <ChartDataTable title={title} table={table} />
+          </>
         ) : (
           <div className="chart-pending" style={{ height }} aria-hidden="true" />
         )}
       </div>
     </Card>
+  );
+}
+
+const CELL: Record<CellKind, (v: number | string) => string> = {
+  time: (v) => timeLabel(v),
+  count: (v) => formatNumber(Number(v)),
+  duration: (v) => formatDuration(Number(v)),
+  percent: (v) => formatPercent(Number(v)),
+  text: (v) => String(v),
+};
+
+/**
+ * The chart's text alternative (WCAG 1.1.1): the numbers it draws, as a
+ * table behind a "Show as table" toggle; drawn only once opened.
+ */
+function ChartDataTable({ title, table }: { title: string; table: ChartTable }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="chart-table" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Show as table</summary>
+      {open && (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">{title}</caption>
+            <thead>
+              <tr>
+                {table.columns.map((c) => (
+                  <th key={c.label} scope="col" className={c.kind === 'text' || c.kind === 'time' ? undefined : 'num'}>
+                    {c.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {table.rows.map((r) => (
+                <tr key={String(r[0])}>
+                  {r.map((v, i) => {
+                    const kind = table.columns[i]!.kind;
+                    const text = v === null ? '—' : CELL[kind](v);
+                    return i === 0 ? (
+                      <th key={i} scope="row">
+                        {text}
+                      </th>
+                    ) : (
+                      <td key={i} className={kind === 'text' ? undefined : 'num'}>
+                        {text}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </details>
   );
 }
 
@@ -85,6 +144,12 @@ function StackedCounts({ data, timeAxis, bars }: { data: object[]; timeAxis: Rea
   );
 }
 
+const REQUEST_BARS = [
+  { key: 'ok', name: '2xx/3xx', fill: COLORS.info },
+  { key: 'client_errors', name: '4xx', fill: COLORS.warn },
+  { key: 'server_errors', name: '5xx', fill: COLORS.bad },
+];
+
 function RequestVolume({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis: ReactNode }) {
   const data = requestVolume(m);
   const total = sum(data.map((d) => d.total));
@@ -98,16 +163,9 @@ function RequestVolume({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis
       subtitle={`HTTP requests ${per}`}
       summary={`${formatNumber(total)} requests, ${formatNumber(c4)} client errors, ${formatNumber(c5)} server errors, at most ${formatNumber(peak)} ${per}`}
       empty={total === 0 ? 'No HTTP requests counted in this range yet (the counters reach the database every 10 s).' : null}
+      table={seriesTable(data, REQUEST_BARS)}
     >
-      <StackedCounts
-        data={data}
-        timeAxis={timeAxis}
-        bars={[
-          { key: 'ok', name: '2xx/3xx', fill: COLORS.info },
-          { key: 'client_errors', name: '4xx', fill: COLORS.warn },
-          { key: 'server_errors', name: '5xx', fill: COLORS.bad },
-        ]}
-      />
+      <StackedCounts data={data} timeAxis={timeAxis} bars={REQUEST_BARS} />
     </ChartCard>
   );
 }
@@ -124,6 +182,15 @@ function Latency({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis: Reac
       subtitle={`webhook receipt → applied, P50/P95/P99 ${per}`}
       summary={`${formatNumber(card.count)} events, P50 ${formatDuration(card.p50)}, P95 ${formatDuration(card.p95)}, P99 ${formatDuration(card.p99)}`}
       empty={points === 0 ? 'No events were processed in this range.' : null}
+      table={seriesTable(
+        data.filter((d) => d.count > 0),
+        [
+          { key: 'p50', name: 'P50' },
+          { key: 'p95', name: 'P95' },
+          { key: 'p99', name: 'P99' },
+        ],
+        'duration',
+      )}
     >
       <LineChart data={data} responsive style={{ width: '100%', height: HEIGHT }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         {grid}
@@ -149,6 +216,15 @@ function EndpointSuccess({ m }: { m: Metrics }) {
       subtitle="2xx/3xx share of answers, busiest first"
       summary={worst ? `${data.length} endpoints, lowest ${worst.route} at ${formatPercent(worst.success_rate)}` : 'no requests'}
       empty={data.length === 0 ? 'No HTTP requests counted in this range yet.' : null}
+      table={{
+        columns: [
+          { label: 'Endpoint', kind: 'text' },
+          { label: 'Success rate', kind: 'percent' },
+          { label: 'Requests', kind: 'count' },
+          { label: 'Average', kind: 'duration' },
+        ],
+        rows: data.map((d) => [d.route, d.success_rate, d.total, d.avg_ms]),
+      }}
       height={Math.max(HEIGHT, 28 * data.length + 40)}
     >
       <BarChart data={data} layout="vertical" responsive style={{ width: '100%', height: Math.max(HEIGHT, 28 * data.length + 40) }} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
@@ -182,6 +258,14 @@ function ErrorsByStatus({ m }: { m: Metrics }) {
       subtitle={`4xx and 5xx answers; share of ${formatNumber(m.totals.http_requests)} requests`}
       summary={`${formatNumber(total)} error answers: ${data.map((d) => `${d.status} ×${d.count}`).join(', ')}`}
       empty={total === 0 ? (m.totals.http_requests > 0 ? `No error answers among ${formatNumber(m.totals.http_requests)} requests in this range.` : 'No HTTP requests counted in this range yet.') : null}
+      table={{
+        columns: [
+          { label: 'Status', kind: 'text' },
+          { label: 'Answers', kind: 'count' },
+          { label: 'Share of requests', kind: 'percent' },
+        ],
+        rows: data.map((d) => [d.status, d.count, d.share]),
+      }}
     >
       <BarChart data={data} responsive style={{ width: '100%', height: HEIGHT }} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
         {grid}
@@ -201,6 +285,13 @@ function ErrorsByStatus({ m }: { m: Metrics }) {
   );
 }
 
+const WORKFLOW_BARS = [
+  { key: 'completed', name: 'Completed', fill: COLORS.ok },
+  { key: 'failed', name: 'Failed', fill: COLORS.bad },
+  { key: 'timed_out', name: 'Timed out', fill: COLORS.warn },
+  { key: 'running', name: 'Running', fill: COLORS.info },
+];
+
 function Workflows({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis: ReactNode }) {
   const data = workflowsOverTime(m);
   const w = m.workflows_by_status;
@@ -212,17 +303,9 @@ function Workflows({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis: Re
       subtitle={`by start time, ${per}`}
       summary={`${formatNumber(w.completed)} completed, ${formatNumber(w.failed)} failed, ${formatNumber(w.timed_out)} timed out, ${formatNumber(w.running)} running`}
       empty={total === 0 ? 'No workflow started in this range.' : null}
+      table={seriesTable(data, WORKFLOW_BARS)}
     >
-      <StackedCounts
-        data={data}
-        timeAxis={timeAxis}
-        bars={[
-          { key: 'completed', name: 'Completed', fill: COLORS.ok },
-          { key: 'failed', name: 'Failed', fill: COLORS.bad },
-          { key: 'timed_out', name: 'Timed out', fill: COLORS.warn },
-          { key: 'running', name: 'Running', fill: COLORS.info },
-        ]}
-      />
+      <StackedCounts data={data} timeAxis={timeAxis} bars={WORKFLOW_BARS} />
     </ChartCard>
   );
 }
@@ -238,6 +321,15 @@ function AgentSuccess({ m }: { m: Metrics }) {
       subtitle={`reported outcomes; target ≥ ${formatPercent(target, 0)}`}
       summary={worst ? `${data.length} agents, lowest ${worst.agent_id} at ${formatPercent(worst.success_rate)}` : 'no agent outcomes'}
       empty={data.length === 0 ? 'No agent reported an outcome in this range.' : null}
+      table={{
+        columns: [
+          { label: 'Agent', kind: 'text' },
+          { label: 'Success rate', kind: 'percent' },
+          { label: 'Outcomes', kind: 'count' },
+          { label: 'Failures', kind: 'count' },
+        ],
+        rows: data.map((d) => [humanize(d.agent_id), d.success_rate, d.total, d.failures]),
+      }}
       height={Math.max(HEIGHT, 26 * data.length + 40)}
     >
       <BarChart data={data} layout="vertical" responsive style={{ width: '100%', height: Math.max(HEIGHT, 26 * data.length + 40) }} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
@@ -261,6 +353,12 @@ function AgentSuccess({ m }: { m: Metrics }) {
   );
 }
 
+const DELIVERY_BARS = [
+  { key: 'processed', name: 'Accepted', fill: COLORS.ok },
+  { key: 'processing_failed', name: 'Processing failed', fill: COLORS.bad },
+  { key: 'refused', name: 'Refused', fill: COLORS.warn },
+];
+
 function WebhookDeliveries({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis: ReactNode }) {
   const data = webhookDeliveries(m);
   const t = m.totals;
@@ -271,16 +369,9 @@ function WebhookDeliveries({ m, per, timeAxis }: { m: Metrics; per: string; time
       subtitle={`accepted, failed processing, refused ${per}`}
       summary={`${formatNumber(t.webhook_events)} accepted, ${formatNumber(t.processing_failures)} processing failures, ${formatNumber(t.refused_deliveries)} refused, ${formatNumber(t.reported_failures)} reported failures`}
       empty={t.webhook_events + t.refused_deliveries === 0 ? 'No webhook deliveries in this range.' : null}
+      table={seriesTable(data, DELIVERY_BARS)}
     >
-      <StackedCounts
-        data={data}
-        timeAxis={timeAxis}
-        bars={[
-          { key: 'processed', name: 'Accepted', fill: COLORS.ok },
-          { key: 'processing_failed', name: 'Processing failed', fill: COLORS.bad },
-          { key: 'refused', name: 'Refused', fill: COLORS.warn },
-        ]}
-      />
+      <StackedCounts data={data} timeAxis={timeAxis} bars={DELIVERY_BARS} />
     </ChartCard>
   );
 }

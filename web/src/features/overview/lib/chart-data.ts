@@ -70,3 +70,24 @@ export function endpoints(m: MetricsOverview, max = 10) {
 export function agents(m: MetricsOverview) {
   return m.agents.filter((a) => a.total > 0).map((a) => ({ agent_id: a.agent_id, success_rate: a.success_rate ?? 0, total: a.total, failures: a.failures }));
 }
+
+/** How a table cell is written: the same formatters as the chart's axes and tooltips. */
+export type CellKind = 'time' | 'count' | 'duration' | 'percent' | 'text';
+
+/** A chart's text alternative: the numbers it draws, as rows. */
+export interface ChartTable {
+  columns: { label: string; kind: CellKind }[];
+  rows: (number | string | null)[][];
+}
+
+/**
+ * A time-series chart's table: a row per bucket with something drawn (empty
+ * buckets left out, as the caption says), a column per series the chart draws.
+ */
+export function seriesTable<T extends { t: number }>(data: readonly T[], series: readonly { key: string; name: string }[], kind: CellKind = 'count'): ChartTable {
+  const value = (d: T, key: string) => (d as unknown as Record<string, number | null | undefined>)[key] ?? null;
+  return {
+    columns: [{ label: 'Time', kind: 'time' }, ...series.map((s) => ({ label: s.name, kind }))],
+    rows: data.filter((d) => series.some((s) => (value(d, s.key) ?? 0) !== 0)).map((d) => [d.t, ...series.map((s) => value(d, s.key))]),
+  };
+}
