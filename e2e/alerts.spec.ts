@@ -23,6 +23,12 @@ const FIRING = {
   last_evaluated_at: minutesAgo(0.5),
   firing_notified_at: null,
   resolved_notified_at: null,
+  state: 'firing',
+  acknowledged_at: null,
+  acknowledged_by: null,
+  acknowledge_note: null,
+  silence: null,
+  history: [],
 };
 const RESOLVED = {
   ...FIRING,
@@ -30,6 +36,7 @@ const RESOLVED = {
   rule: 'event_backlog',
   severity: 'warning',
   status: 'resolved',
+  state: 'resolved',
   message: 'Unprocessed backlog 150 (pending events); fires > 100, resolves at 50.',
   value: 150,
   threshold: 100,

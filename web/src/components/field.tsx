@@ -1,13 +1,34 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId } from 'react';
 
 /** A labelled input with its hint and error, wired with aria-describedby / aria-invalid. */
 export function TextField({ label, hint, error, className, ...input }: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; error?: string | null }) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={['field', className].filter(Boolean).join(' ')}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input id={id} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedByOf(id, hint, error)} {...input} />
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** The multi-line TextField (a note, a reason). */
+export function TextAreaField({ label, hint, error, className, ...textarea }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode; error?: string | null }) {
+  const id = useId();
+  return (
+    <div className={['field', className].filter(Boolean).join(' ')}>
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedByOf(id, hint, error)} {...textarea} />
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+const describedByOf = (id: string, hint: ReactNode, error: string | null | undefined) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+function FieldNotes({ id, hint, error }: { id: string; hint?: ReactNode; error?: string | null | undefined }) {
+  return (
+    <>
       {hint && (
         <p className="field-hint" id={`${id}-hint`}>
           {hint}
@@ -18,7 +39,7 @@ export function TextField({ label, hint, error, className, ...input }: InputHTML
           {error}
         </p>
       )}
-    </div>
+    </>
   );
 }
 

@@ -16,6 +16,10 @@ describe('role permissions', () => {
     expect(can('admin', 'cleanup')).toBe(true);
     expect(can('admin', 'manageUsers')).toBe(true);
     expect(can('admin', 'viewAudit')).toBe(true);
+    // Acknowledge, silence and lift silence: ACCESS.operate on the server.
+    expect(can('viewer', 'manageAlerts')).toBe(false);
+    expect(can('operator', 'manageAlerts')).toBe(true);
+    expect(can('admin', 'manageAlerts')).toBe(true);
   });
 
   it('grants nothing to an unknown role or to nobody (API-key roles like client have no console rights)', () => {

@@ -14,12 +14,12 @@ export function useSession() {
  * What each role may do. The server decides (every procedure checks the
  * role); the console only hides what would be refused.
  */
-export type Permission = 'read' | 'forceSync' | 'rerun' | 'replay' | 'testConfiguration' | 'cleanup' | 'manageUsers' | 'viewAudit';
+export type Permission = 'read' | 'forceSync' | 'rerun' | 'replay' | 'testConfiguration' | 'manageAlerts' | 'cleanup' | 'manageUsers' | 'viewAudit';
 
 const GRANTS: Record<ConsoleRole, readonly Permission[]> = {
   viewer: ['read'],
-  operator: ['read', 'forceSync', 'rerun', 'replay', 'testConfiguration'],
-  admin: ['read', 'forceSync', 'rerun', 'replay', 'testConfiguration', 'cleanup', 'manageUsers', 'viewAudit'],
+  operator: ['read', 'forceSync', 'rerun', 'replay', 'testConfiguration', 'manageAlerts'],
+  admin: ['read', 'forceSync', 'rerun', 'replay', 'testConfiguration', 'manageAlerts', 'cleanup', 'manageUsers', 'viewAudit'],
 };
 
 export function can(role: string | null | undefined, permission: Permission): boolean {

@@ -7,7 +7,9 @@ import { EmptyState } from '../../../components/states';
 import { type Column, DataTable } from '../../../components/table';
 import { useNow } from '../../../hooks/use-now';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, humanize } from '../../../lib/format';
-import { ALERT_FILTERS, type AlertRow, useAlertFilter, useAlerts } from '../hooks/use-alerts';
+import { useCan } from '../../../lib/session';
+import { ALERT_FILTERS, type AlertRow, type SilenceRow, useAlertFilter, useAlerts } from '../hooks/use-alerts';
+import { AlertActions, LiftSilenceButton } from './alert-actions';
 
 /** A rule's figure in its own unit (the rule stores it in `details.unit`). */
 function formatFigure(v: number | null, unit: unknown): string {
@@ -41,8 +43,35 @@ function When({ iso }: { iso: string | null }) {
   );
 }
 
-const columns: Column<AlertRow>[] = [
-  { key: 'status', header: 'Status', width: '100px', cell: (a) => <StatusBadge status={a.status === 'firing' ? 'failed' : 'completed'} label={a.status === 'firing' ? 'Firing' : 'Resolved'} /> },
+const STATE_BADGE: Record<AlertRow['state'], { status: string; label: string }> = {
+  firing: { status: 'failed', label: 'Firing' },
+  acknowledged: { status: 'half_open', label: 'Acknowledged' },
+  silenced: { status: 'disabled', label: 'Silenced' },
+  resolved: { status: 'completed', label: 'Resolved' },
+};
+
+/** Who has it: the acknowledgement with its note, and the silence with its end and reason. */
+function Handling({ a }: { a: AlertRow }) {
+  if (!a.acknowledged_by && !a.silence) return <span className="muted">—</span>;
+  return (
+    <div className="cell-stack small">
+      {a.acknowledged_by && (
+        <span>
+          Acknowledged by <strong>{a.acknowledged_by}</strong>
+          {a.acknowledge_note ? `: ${a.acknowledge_note}` : ''}
+        </span>
+      )}
+      {a.silence && (
+        <span>
+          Silenced until {formatDateTime(a.silence.ends_at)} by {a.silence.created_by}: {a.silence.reason}
+        </span>
+      )}
+    </div>
+  );
+}
+
+const baseColumns: Column<AlertRow>[] = [
+  { key: 'state', header: 'State', width: '120px', cell: (a) => <StatusBadge {...STATE_BADGE[a.state]} /> },
   { key: 'severity', header: 'Severity', width: '90px', cell: (a) => <Badge tone={a.severity === 'critical' ? 'bad' : 'warn'}>{a.severity}</Badge> },
   {
     key: 'rule',
@@ -60,18 +89,42 @@ const columns: Column<AlertRow>[] = [
   { key: 'threshold', header: 'Threshold', width: '150px', cell: (a) => <span className="small">{thresholdText(a)}</span> },
   { key: 'fired', header: 'Fired', width: '165px', cell: (a) => <When iso={a.fired_at} /> },
   { key: 'resolved', header: 'Resolved', width: '165px', cell: (a) => <When iso={a.resolved_at} /> },
-  { key: 'duration', header: 'Duration', width: '120px', align: 'right', cell: (a) => <Duration a={a} /> },
+  { key: 'duration', header: 'Age', width: '120px', align: 'right', cell: (a) => <Duration a={a} /> },
+  { key: 'handling', header: 'Acknowledged / silenced', width: '220px', cell: (a) => <Handling a={a} /> },
 ];
+const actionColumn: Column<AlertRow> = { key: 'actions', header: 'Actions', width: '190px', cell: (a) => <AlertActions alert={a} /> };
+
+/** Open silences, firing or not (a rule may be silenced ahead of maintenance), each with its end and a lift button. */
+function OpenSilences({ silences, canManage }: { silences: SilenceRow[]; canManage: boolean }) {
+  if (silences.length === 0) return null;
+  return (
+    <section className="card" aria-label="Open silences">
+      <h2 className="card-title">Silenced rules</h2>
+      <ul className="plain-list">
+        {silences.map((x) => (
+          <li key={x.id} className="form-actions">
+            <span>
+              <strong>{humanize(x.rule)}</strong> until {formatDateTime(x.ends_at)} (<RelativeTime iso={x.ends_at} />), by {x.created_by}: {x.reason}
+            </span>
+            {canManage && <LiftSilenceButton silenceId={x.id} label={humanize(x.rule)} />}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 export function AlertsPage() {
   const { status, setStatus } = useAlertFilter();
   const q = useAlerts(status);
   const firing = q.data?.firing_count;
+  const canManage = useCan('manageAlerts');
+  const columns = canManage ? [...baseColumns, actionColumn] : baseColumns;
   return (
     <>
       <PageHeader
         title="Alerts"
-        description="The runbook’s alerting rules, judged every minute: what is firing now, and when each alert fired and resolved. Updated every 10 seconds."
+        description="The runbook’s alerting rules, judged every minute: what is firing now, who has it, what is silenced, and when each alert fired and resolved. Updated every 10 seconds."
         meta={
           firing !== undefined && (
             <span className={firing > 0 ? 'text-bad' : 'muted'}>
@@ -85,6 +138,7 @@ export function AlertsPage() {
         <span className="toolbar-spacer" />
         {q.isFetching && <span className="spinner" role="status" aria-label="Refreshing" />}
       </div>
+      <OpenSilences silences={q.data?.silences ?? []} canManage={canManage} />
       <div className="card card-table">
         <DataTable
           label="Alerts"

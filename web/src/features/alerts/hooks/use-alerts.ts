@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ListAlertsInput } from '@contracts/alerts';
 import { ALERTS_LIMIT } from '@contracts/limits';
 import { useUrlParams } from '../../../hooks/use-url-params';
@@ -6,6 +6,7 @@ import { useLivePoll } from '../../../lib/live-status';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
 export type AlertRow = RouterOutputs['alerts']['list']['alerts'][number];
+export type SilenceRow = RouterOutputs['alerts']['list']['silences'][number];
 export type AlertStatusFilter = NonNullable<ListAlertsInput['status']>;
 
 /** The contract's status filter, checked by the compiler both ways (without shipping zod here). */
@@ -29,4 +30,16 @@ export function useAlertFilter() {
 export function useAlerts(status: AlertStatusFilter) {
   const trpc = useTRPC();
   return useQuery(trpc.alerts.list.queryOptions({ status, limit: ALERTS_LIMIT.max }, { refetchInterval: useLivePoll(10_000), placeholderData: keepPreviousData }));
+}
+
+/** The lifecycle's mutations: each refreshes the list, so the state, who and the silence show at once. */
+export function useAlertActions() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onSuccess = () => queryClient.invalidateQueries({ queryKey: trpc.alerts.list.queryKey() });
+  return {
+    acknowledge: useMutation(trpc.alerts.acknowledge.mutationOptions({ onSuccess })),
+    silence: useMutation(trpc.alerts.silence.mutationOptions({ onSuccess })),
+    liftSilence: useMutation(trpc.alerts.liftSilence.mutationOptions({ onSuccess })),
+  };
 }
