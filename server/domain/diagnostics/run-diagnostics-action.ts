@@ -1,7 +1,6 @@
 import type { DiagnosticsActionInput } from '../../contracts/diagnostics';
 import { ACCESS } from '../../contracts/roles';
 import { type ActorCtx, defineVerb } from '../access/define-verb';
-import { requireReason } from '../replay/require-reason';
 import { requestCleanup } from '../retention/cleanup-old-events';
 import { testConfiguration } from './test-configuration';
 
@@ -15,6 +14,6 @@ export const runDiagnosticsAction = defineVerb({
   access: ACCESS.operate,
   run: async ({ ctx, input }: { ctx: ActorCtx; input: DiagnosticsActionInput }) => {
     if (input.action === 'test_configuration') return { action: input.action, ...(await testConfiguration({ ctx, input: undefined })) };
-    return { action: input.action, ...(await requestCleanup({ ctx, input: { retentionDays: input.retention_days, reason: requireReason(input.reason) } })) };
+    return { action: input.action, ...(await requestCleanup({ ctx, input: { retentionDays: input.retention_days, reason: input.reason } })) };
   },
 });

@@ -57,6 +57,7 @@ export const bulkReplay = defineVerb({
   }): Promise<BulkReplayResult | BulkReplayAccepted> {
     const started = performance.now();
     const request = input;
+    const reason = request.dry_run ? (request.reason ?? null) : requireReason(request.reason);
     const { filter } = request;
     const where = whereOf(filter);
 
@@ -100,7 +101,7 @@ export const bulkReplay = defineVerb({
       workflowId: null,
       filter: { ...filter, max_events: request.max_events },
       dryRun: request.dry_run,
-      reason: request.dry_run ? (request.reason ?? null) : requireReason(request.reason),
+      reason,
     };
     if (!request.dry_run) {
       // Sorted, as the projection worker takes workflow locks: the job's batches, in order.

@@ -38,6 +38,7 @@ export const replayWorkflow = defineVerb({
   }): Promise<ReplayWorkflowResult> {
     const started = performance.now();
     const request = input;
+    const reason = request.dry_run ? (request.reason ?? null) : requireReason(request.reason);
     const options = request.replay_options;
     const target = await resolveReplayWorkflow({ ctx, input: { id: request.workflow_id } });
 
@@ -76,7 +77,7 @@ export const replayWorkflow = defineVerb({
       workflowId: target.workflowId,
       filter: { requested_id: request.workflow_id, from_offset: request.from_offset, replay_options: options },
       dryRun: request.dry_run,
-      reason: request.dry_run ? (request.reason ?? null) : requireReason(request.reason),
+      reason,
     };
     await openReplayRecord(ctx, record);
     let result: ReapplyResult | null = null;

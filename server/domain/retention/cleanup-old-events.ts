@@ -5,6 +5,7 @@ import type { CleanupResult } from '../../contracts/diagnostics';
 import { agentRuns, hourlyRollups, httpRequestRollups, idempotencyKeys, webhookEvents, webhookRejections, workflows } from '../../db/schema';
 import { IDEMPOTENCY_TTL_MS } from '../idempotency/with-idempotency';
 import type { Ctx } from '../context';
+import { requireReason } from '../replay/require-reason';
 import { WORKFLOW_LOCK_SPACE } from '../workflows/rebuild-workflow-projection';
 
 const DAY_MS = 86_400_000;
@@ -187,12 +188,12 @@ async function deleteOldAggregates(ctx: Ctx, retentionDays: number, result: Clea
 export const requestCleanup = defineVerb({
   action: 'diagnostics.cleanup_old_events',
   access: ACCESS.admin,
-  run: ({ ctx, input }: { ctx: ActorCtx; input: { retentionDays?: number | undefined; reason: string } }) =>
+  run: ({ ctx, input }: { ctx: ActorCtx; input: { retentionDays?: number | undefined; reason?: string | undefined } }) =>
     cleanupOldEvents({
       ctx,
       input: {
         retentionDays: input.retentionDays,
-        reason: input.reason,
+        reason: requireReason(input.reason),
         actor: ctx.actor.name,
         trigger: 'request',
         correlationId: ctx.correlationId,

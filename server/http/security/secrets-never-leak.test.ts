@@ -286,17 +286,24 @@ describe.each(testDrivers)('secrets never leak, in production on %s', (driver) =
     // --- replay, diagnostics, metrics, alerts --------------------------------------------------------------
     await s.settle();
     await call('POST /api/orchestrations/replay', { headers: bearer(x.apiKeys.operator), body: { workflow_id: workflowId, dry_run: true } });
-    await call('POST /api/orchestrations/replay', { headers: bearer(x.apiKeys.operator), body: { workflow_id: workflowId, replay_options: { force_reprocess: true } }, label: 'real' });
+    await call('POST /api/orchestrations/replay', { headers: bearer(x.apiKeys.operator), body: { workflow_id: workflowId, replay_options: { force_reprocess: true }, reason: 'secrets test' }, label: 'real' });
     await call('POST /api/orchestrations/replay', { headers: bearer(x.apiKeys.operator), body: { workflow_id: 'wf-unknown' }, label: 'unknown' });
     await call('POST /api/orchestrations/replay/bulk', { headers: asSession('operator'), body: { dry_run: true, filter: { status: 'any' } } });
     await call('POST /api/orchestrations/replay/bulk', { headers: bearer(x.apiKeys.operator), body: { filter: { event_type: 'nope' } }, label: 'invalid' });
+    const queued = await call('POST /api/orchestrations/replay/bulk', { headers: bearer(x.apiKeys.operator), body: { filter: { status: 'any' }, reason: 'secrets test' }, label: 'job' });
+    expect(queued.status).toBe(202);
+    const jobId = (JSON.parse(queued.text) as { job_id: string }).job_id;
+    await call('GET /api/orchestrations/replay/bulk/:job_id', { headers: bearer(x.apiKeys.viewer), path: `/api/orchestrations/replay/bulk/${jobId}` });
+    await call('POST /api/orchestrations/replay/bulk/:job_id/cancel', { headers: bearer(x.apiKeys.operator), path: `/api/orchestrations/replay/bulk/${jobId}/cancel` });
+    await trpc('replay.bulkJob', { job_id: jobId }, asSession('viewer'));
+    await trpc('replay.cancelBulk', { job_id: jobId }, asSession('operator'), 'ended: 409');
     await call('GET /api/orchestrations/replay', { headers: bearer(x.apiKeys.viewer) });
     await call('GET /api/diagnostics/last-webhook', { headers: bearer(x.apiKeys.viewer), path: '/api/diagnostics/last-webhook?status=failed' });
     await call('GET /api/diagnostics/last-webhook', { headers: bearer(x.apiKeys.viewer), path: `/api/diagnostics/last-webhook?workflow_id=${workflowId}` });
     await call('GET /api/diagnostics/last-webhook', { headers: bearer(x.apiKeys.viewer), path: '/api/diagnostics/last-webhook?limit=0', label: 'invalid' });
     expect((await call(diag, { headers: bearer(x.apiKeys.operator), body: { action: 'test_configuration' } })).status).toBe(200);
     expect((await call(diag, { headers: asSession('admin'), body: { action: 'test_configuration' }, label: 'admin session' })).status).toBe(200);
-    expect((await call(diag, { headers: bearer(x.apiKeys.admin), body: { action: 'cleanup_old_events', retention_days: 30 } })).status).toBe(200);
+    expect((await call(diag, { headers: bearer(x.apiKeys.admin), body: { action: 'cleanup_old_events', retention_days: 30, reason: 'secrets test' } })).status).toBe(200);
     expect((await call(diag, { headers: bearer(x.apiKeys.admin), body: { action: 'reveal_secrets' }, label: 'unknown action' })).status).toBe(400);
     expect((await call(diag, { headers: bearer(x.apiKeys.admin), raw: `{"action": "${x.toolToken}`, label: 'not JSON' })).status).toBe(400);
     await call('GET /api/metrics', { headers: bearer(x.apiKeys.viewer), path: '/api/metrics?range=1h' });
@@ -333,7 +340,7 @@ describe.each(testDrivers)('secrets never leak, in production on %s', (driver) =
     for (const [path, input] of Object.entries(reads)) expect((await trpc(path, input, asSession('admin'))).status, path).toBe(200);
     await trpc('session', undefined, {}, 'signed out');
     expect((await trpc('diagnostics.testConfiguration', undefined, asSession('operator'))).status).toBe(200);
-    expect((await trpc('diagnostics.cleanup', { retention_days: 30 }, asSession('admin'))).status).toBe(200);
+    expect((await trpc('diagnostics.cleanup', { retention_days: 30, reason: 'secrets test' }, asSession('admin'))).status).toBe(200);
     expect((await trpc('workflows.rerun', { workflowId }, asSession('operator'))).status).toBe(404);
     expect((await trpc('replay.workflow', { workflow_id: workflowId, dry_run: true }, asSession('operator'))).status).toBe(200);
     expect((await trpc('replay.bulk', { dry_run: true }, asSession('operator'))).status).toBe(200);
