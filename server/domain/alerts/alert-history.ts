@@ -3,6 +3,7 @@ import { asc, inArray } from 'drizzle-orm';
 import type { AlertEventKind, AlertEventView } from '../../contracts/alerts';
 import type { Db } from '../../db/database';
 import { alertEvents, auditLog } from '../../db/schema';
+import { notifyChange } from '../live/change-notice';
 
 /** The actor of the transitions nobody asked for: firings, recoveries, expiries. */
 export const SYSTEM_ACTOR = 'system';
@@ -40,6 +41,9 @@ export async function recordAlertEvent(db: Db, e: AlertEventToRecord): Promise<v
     at: e.at,
     notifyState: e.notify ? 'due' : 'none',
   });
+  // Every transition (fired, acknowledged, silenced, lifted, expired, resolved) passes here: the
+  // consoles hear of it when `db`'s transaction commits, and not at all if it rolls back.
+  await notifyChange(db, 'alerts', e.alertId ? [e.alertId] : undefined);
   if (e.actor !== SYSTEM_ACTOR) return;
   await db.insert(auditLog).values({
     id: randomUUID(),

@@ -6,6 +6,7 @@ import { type AlertReceiver, alertRows, at, MIN, seedEvents } from '../../test-s
 import { asCaller, auditRowsOf, clearLifecycleData, historyOf, operator, otherOperator, startNotifyingServer, stopNotifyingServer, viewer } from '../../test-support/alert-lifecycle-support';
 import { testDrivers } from '../../test-support/test-database';
 import type { TestServer } from '../../test-support/test-server';
+import { decodeNotices, LIVE_CHANNEL } from '../live/change-notice';
 import { acknowledgeAlert } from './acknowledge-alert';
 import { DEFAULT_ALERT_RULES } from './alert-rules';
 import { DatabaseHealth } from './database-health';
@@ -49,6 +50,22 @@ describe.each(testDrivers)('alert lifecycle on %s', (driver) => {
     receiver.received.length = 0;
     receiver.failNext(0);
     await clearLifecycleData(s.ctx.db);
+  });
+
+  it('pushes every transition to the consoles once committed: fired, acknowledged, silenced, lifted, resolved', async () => {
+    const heard: string[] = [];
+    const unlisten = await s.ctx.database.listen(LIVE_CHANNEL, (p) => heard.push(...decodeNotices(p).filter((n) => n.kind === 'alerts').map((n) => ('ids' in n ? (n.ids ?? []).join() : ''))));
+    try {
+      const alert = await fire();
+      await acknowledgeAlert({ ctx: as(), input: { alert_id: alert.id } });
+      const { silence } = await silenceAlertRule({ ctx: as(), input: { rule: RULE, duration_minutes: 60, reason: 'known backlog' } });
+      await liftSilence({ ctx: as(), input: { silence_id: silence.id } });
+      await recover(at(T0, 5 * MIN));
+      for (const start = Date.now(); heard.length < 5 && Date.now() - start < 5000; ) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toEqual([alert.id, alert.id, alert.id, alert.id, alert.id]);
+    } finally {
+      await unlisten();
+    }
   });
 
   it('acknowledges a firing alert with who and a note: history, audit, and one "acknowledged by" notice under the incident key', async () => {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/database';
 import { alerts } from '../../db/schema';
-import { notifyChange } from '../live/change-notice';
 import { recordAlertEvent, SYSTEM_ACTOR } from './alert-history';
 import type { RuleJudgement } from './judge-alert-rules';
 
@@ -69,8 +68,6 @@ export async function storeFiring(
     .returning({ id: alerts.id });
   const id = rows[0]?.id ?? null;
   if (id) await recordAlertEvent(db, { kind: 'fired', rule: a.rule, alertId: id, actor: SYSTEM_ACTOR, at: a.firedAt, details: { value: a.judgement.value, threshold: a.judgement.threshold } });
-  // The consoles hear of it when `db`'s transaction commits (an outage's is stored inside one).
-  if (id) await notifyChange(db, 'alerts', [id]);
   return id;
 }
 
@@ -113,7 +110,6 @@ export async function resolveFiring(
     .returning({ id: alerts.id, rule: alerts.rule });
   const row = rows[0];
   if (row) await recordAlertEvent(db, { kind: 'resolved', rule: row.rule, alertId: row.id, actor: SYSTEM_ACTOR, at: recovery.at, details: { value: recovery.value, reason: recovery.reason } });
-  if (row) await notifyChange(db, 'alerts', [row.id]);
   return row !== undefined;
 }
 
