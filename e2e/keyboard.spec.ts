@@ -60,7 +60,8 @@ async function tabThrough(page: Page, view: string): Promise<string[]> {
   }
   if (reached.size < total) {
     const missed = await page.evaluate((got) => [...document.querySelectorAll<HTMLElement>('[data-kb-index]')].filter((el) => !got.includes(Number(el.dataset.kbIndex))).map((el) => `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`), [...reached]);
-    problems.push(`${view}: Tab never reached ${missed.join(', ')}`);
+    // Rows a live update re-rendered meanwhile have lost their number: only controls still numbered count.
+    if (missed.length) problems.push(`${view}: Tab never reached ${missed.join(', ')}`);
   }
   return [...new Set(problems)];
 }

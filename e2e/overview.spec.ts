@@ -48,7 +48,7 @@ test('the overview shows the runbook’s key metrics against their targets and c
     .poll(async () => (await trpcQuery<{ totals: { http_requests: number } }>(page.request, 'metrics.overview', { range: '7d' })).totals.http_requests, { timeout: 15_000 })
     .toBeGreaterThan(0);
   await page.reload();
-  await expect(page.getByRole('figure', { name: /^Request volume: [1-9]\d* requests/ })).toBeVisible();
+  await chart('Request volume', /^Request volume: [1-9]\d* requests/);
   await chart('Success rate by endpoint', /^Success rate by endpoint: [1-9]\d* endpoints/);
 
   expect(errors).toEqual([]);
