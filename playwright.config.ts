@@ -10,6 +10,8 @@ import { E2E_WEBHOOK_SECRET } from './e2e/support/webhooks';
  */
 // The server the global setup starts inherits this environment: journeys sign webhooks with this secret.
 process.env.OSA_WEBHOOK_SHARED_SECRET = E2E_WEBHOOK_SECRET;
+// Bulk replay jobs wait this long between batches, so that a journey's Cancel lands between two (one-workflow jobs never wait).
+process.env.REPLAY_BATCH_PAUSE_MS = '2500';
 // CHROMIUM_PATH, else the npm package's Chromium (unpacked by the global setup), else a system one.
 const chromium = findChromium();
 export default defineConfig({

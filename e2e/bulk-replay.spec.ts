@@ -30,6 +30,9 @@ test('bulk replay by filter: the dry run counts first (processing failures only 
   await expect(plan.getByRole('table', { name: 'Dry run sample' })).toContainText(workflowId);
   await saveScreen(page, testInfo, 'bulk-replay-dry-run', { fullPage: false });
 
+  // The reason is required before the replay can be confirmed.
+  await expect(dialog.getByRole('button', { name: 'Replay 1 event' })).toBeDisabled();
+  await dialog.getByRole('textbox', { name: 'Reason (required)' }).fill('E2E: bulk replay after the cmp_organizer outage');
   await dialog.getByRole('button', { name: 'Replay 1 event' }).click();
   const done = page.getByRole('dialog', { name: 'Bulk replay finished' });
   await expect(done.getByRole('region', { name: 'Replay result' })).toContainText('Replay completed');
@@ -40,7 +43,11 @@ test('bulk replay by filter: the dry run counts first (processing failures only 
   // The replay history has it, with who ran it.
   await page.goto('/settings/replays');
   const history = page.getByRole('table', { name: 'Replay history' });
-  await expect(history.getByRole('row').filter({ hasText: 'agent_id=cmp_organizer' }).filter({ hasText: 'Completed' })).toHaveCount(1);
+  const replayed = history.getByRole('row').filter({ hasText: 'agent_id=cmp_organizer' }).filter({ hasText: 'Completed' });
+  await expect(replayed).toHaveCount(1);
+  // Who, when and why.
+  await expect(replayed).toContainText('E2E: bulk replay after the cmp_organizer outage');
+  await expect(replayed).toContainText('admin');
   await saveScreen(page, testInfo, 'settings-replays');
 
   expect(errors).toEqual([]);

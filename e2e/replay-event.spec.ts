@@ -37,6 +37,8 @@ test('an operator finds a failed event in the log and replays it: dry run first,
   await expect(plan).toContainText('it will still report that failure');
   await saveScreen(page, testInfo, 'event-replay-dry-run', { fullPage: false });
 
+  await expect(dialog.getByRole('button', { name: 'Confirm replay' })).toBeDisabled();
+  await dialog.getByRole('textbox', { name: 'Reason (required)' }).fill('E2E: one event again');
   await dialog.getByRole('button', { name: 'Confirm replay' }).click();
   const done = page.getByRole('dialog', { name: 'Event replayed' });
   await expect(done.getByRole('region', { name: 'Replay result' })).toContainText('Replay completed');

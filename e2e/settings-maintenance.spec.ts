@@ -21,6 +21,8 @@ test('Settings: test configuration shows each check and the database round trip;
   await cleanup.getByRole('button', { name: 'Clean up…' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete old events?' });
   await expect(confirm).toContainText('finished older than 3,650 days');
+  await expect(confirm.getByRole('button', { name: 'Delete old events' })).toBeDisabled();
+  await confirm.getByRole('textbox', { name: 'Reason (required)' }).fill('E2E: weekly retention');
   await confirm.getByRole('button', { name: 'Delete old events' }).click();
   await expect(cleanup.getByRole('status').filter({ hasText: 'Cleanup finished' })).toContainText('Events deleted0');
   await expect(cleanup.getByRole('status')).toContainText('3,650 days');

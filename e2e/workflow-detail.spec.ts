@@ -76,6 +76,7 @@ test('replay of a workflow: the dry run shows what would be re-run or skipped an
   await expect(plan.getByRole('table', { name: 'Events in the dry run' }).getByRole('row')).toHaveCount(11);
   await saveScreen(page, testInfo, 'workflow-replay-dry-run', { fullPage: false });
 
+  await dialog.getByRole('textbox', { name: 'Reason (required)' }).fill('E2E: replay from offset 10');
   await dialog.getByRole('button', { name: 'Replay 10 events' }).click();
   const done = page.getByRole('dialog', { name: 'Replay finished' });
   const result = done.getByRole('region', { name: 'Replay result' });
