@@ -232,7 +232,7 @@ export interface paths {
         get: operations["getLastWebhooks"];
         put?: never;
         /**
-         * test_configuration (operator) or cleanup_old_events (admin); the body is JSON text whatever its content type
+         * test_configuration (operator) or cleanup_old_events (admin, with a reason); the body is JSON text whatever its content type
          * @description The runbook sends `curl -d '{"action": …}'`, which curl labels application/x-www-form-urlencoded: the body is read as JSON text whatever its content type. An unknown action is answered 400 with the list of actions.
          */
         post: operations["runDiagnosticsAction"];
@@ -272,8 +272,51 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replay events by filter (failed events in a time range, of a type or agent, or by id), with a dry-run count and a cap */
+        /**
+         * Replay events by filter (failed events in a time range, of a type or agent, or by id): a dry run counts (200); a real run is queued as a job (202)
+         * @description A dry run answers at once (200) with the count, the workflows affected and a sample. A real run fixes its selection and answers 202 with the queued job, its id and status_url (also in Location). A bulk replay job runs batch by batch (one workflow each, in its own transaction); it can be followed here and cancelled between batches. The reason is required in production; a development server records "none given" when absent.
+         */
         post: operations["replayBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrations/replay/bulk/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A bulk replay job's progress: state, matched, done, failed, skipped, who, why
+         * @description A bulk replay job runs batch by batch (one workflow each, in its own transaction); it can be followed here and cancelled between batches.
+         */
+        get: operations["getBulkReplayJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrations/replay/bulk/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a bulk replay job between batches (the batches done stay done)
+         * @description A queued job ends at once; a running one once the batch in flight finishes. Asking again is harmless; a job that has ended answers 409.
+         */
+        post: operations["cancelBulkReplayJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1999,12 +2042,13 @@ export interface operations {
                             } | null;
                             dry_run: boolean;
                             /** @enum {string} */
-                            status: "dry_run" | "running" | "completed" | "completed_with_failures" | "failed";
+                            status: "dry_run" | "running" | "completed" | "completed_with_failures" | "failed" | "cancelled";
                             summary: {
                                 events_found: number;
                                 events_to_rerun: number;
                                 problem_count?: number;
                                 workflows_affected?: number;
+                                workflows_done?: number;
                                 processing_summary: {
                                     successful_events: number;
                                     failed_events: number;
@@ -2013,6 +2057,7 @@ export interface operations {
                                 };
                                 error?: string;
                             } | null;
+                            reason: string | null;
                             created_at: string;
                             finished_at: string | null;
                         }[];
@@ -2052,6 +2097,8 @@ export interface operations {
                         /** @default 1000 */
                         max_events?: number;
                     };
+                    /** @description Why: kept with the replay and in the audit log. Required in production; a development server records "none given" when absent. */
+                    reason?: string;
                 };
             };
         };
@@ -2068,7 +2115,7 @@ export interface operations {
                         /** @constant */
                         kind: "workflow";
                         /** @enum {string} */
-                        status: "dry_run" | "running" | "completed" | "completed_with_failures" | "failed";
+                        status: "dry_run" | "running" | "completed" | "completed_with_failures" | "failed" | "cancelled";
                         dry_run: boolean;
                         workflow_id: string;
                         /** @enum {string} */
@@ -2174,6 +2221,8 @@ export interface operations {
                     dry_run?: boolean;
                     /** @default 500 */
                     max_events?: number;
+                    /** @description Why: kept with the replay and in the audit log. Required in production; a development server records "none given" when absent. */
+                    reason?: string;
                 };
             };
         };
@@ -2182,6 +2231,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
+                    /** @description A real run (202): the job's status_url */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2190,7 +2241,7 @@ export interface operations {
                         /** @constant */
                         kind: "bulk";
                         /** @enum {string} */
-                        status: "dry_run" | "running" | "completed" | "completed_with_failures" | "failed";
+                        status: "dry_run" | "running" | "completed" | "completed_with_failures" | "failed" | "cancelled";
                         dry_run: boolean;
                         filter: {
                             /**
@@ -2250,12 +2301,199 @@ export interface operations {
                     };
                 };
             };
+            /** @description Accepted: stored durably */
+            202: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["CorrelationId"];
+                    /** @description A real run (202): the job's status_url */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        job_id: string;
+                        /** Format: uri */
+                        status_url: string;
+                        job: {
+                            /** @description Also the replay_id in the replay history */
+                            job_id: string;
+                            /** @enum {string} */
+                            state: "queued" | "running" | "cancelled" | "completed" | "failed";
+                            requested_by: string;
+                            reason: string | null;
+                            filter: {
+                                [key: string]: unknown;
+                            };
+                            matched: number;
+                            selected: number;
+                            over_cap: number;
+                            done: number;
+                            failed: number;
+                            skipped: number;
+                            workflows_total: number;
+                            workflows_done: number;
+                            unknown_event_ids: string[];
+                            failures: {
+                                workflow_id: string;
+                                failed_events: number;
+                                error: string | null;
+                            }[];
+                            error: string | null;
+                            cancel_requested_at: string | null;
+                            cancel_requested_by: string | null;
+                            created_at: string;
+                            started_at: string | null;
+                            finished_at: string | null;
+                            /**
+                             * Format: uri
+                             * @description GET it to follow the job: GET /api/orchestrations/replay/bulk/{job_id}
+                             */
+                            status_url: string;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBulkReplayJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also the replay_id in the replay history */
+                        job_id: string;
+                        /** @enum {string} */
+                        state: "queued" | "running" | "cancelled" | "completed" | "failed";
+                        requested_by: string;
+                        reason: string | null;
+                        filter: {
+                            [key: string]: unknown;
+                        };
+                        matched: number;
+                        selected: number;
+                        over_cap: number;
+                        done: number;
+                        failed: number;
+                        skipped: number;
+                        workflows_total: number;
+                        workflows_done: number;
+                        unknown_event_ids: string[];
+                        failures: {
+                            workflow_id: string;
+                            failed_events: number;
+                            error: string | null;
+                        }[];
+                        error: string | null;
+                        cancel_requested_at: string | null;
+                        cancel_requested_by: string | null;
+                        created_at: string;
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /**
+                         * Format: uri
+                         * @description GET it to follow the job: GET /api/orchestrations/replay/bulk/{job_id}
+                         */
+                        status_url: string;
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancelBulkReplayJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also the replay_id in the replay history */
+                        job_id: string;
+                        /** @enum {string} */
+                        state: "queued" | "running" | "cancelled" | "completed" | "failed";
+                        requested_by: string;
+                        reason: string | null;
+                        filter: {
+                            [key: string]: unknown;
+                        };
+                        matched: number;
+                        selected: number;
+                        over_cap: number;
+                        done: number;
+                        failed: number;
+                        skipped: number;
+                        workflows_total: number;
+                        workflows_done: number;
+                        unknown_event_ids: string[];
+                        failures: {
+                            workflow_id: string;
+                            failed_events: number;
+                            error: string | null;
+                        }[];
+                        error: string | null;
+                        cancel_requested_at: string | null;
+                        cancel_requested_by: string | null;
+                        created_at: string;
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /**
+                         * Format: uri
+                         * @description GET it to follow the job: GET /api/orchestrations/replay/bulk/{job_id}
+                         */
+                        status_url: string;
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

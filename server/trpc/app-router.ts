@@ -5,7 +5,8 @@ import { acknowledgeAlertInputSchema, liftSilenceInputSchema, silenceAlertRuleIn
 import { listAlertsInputSchema } from '../contracts/alerts';
 import { cleanupOldEventsInputSchema, lastWebhookQuerySchema, listRejectionsInputSchema } from '../contracts/diagnostics';
 import { metricsInputSchema } from '../contracts/metrics';
-import { bulkReplayInputSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../contracts/replay';
+import { bulkReplayInputSchema, bulkReplayJobIdSchema, listReplaysInputSchema, replayWorkflowInputSchema } from '../contracts/replay';
+import { reasonSchema } from '../contracts/reason';
 import { eventIdInputSchema, listWorkflowsInputSchema, workflowIdInputSchema } from '../contracts/workflows';
 import { acknowledgeAlert } from '../domain/alerts/acknowledge-alert';
 import { liftSilence } from '../domain/alerts/lift-silence';
@@ -25,6 +26,8 @@ import { startForceSync } from '../domain/force-sync/request-sync';
 import { getHealth } from '../domain/health/get-health';
 import { metricsOverview } from '../domain/metrics/get-metrics';
 import { bulkReplay } from '../domain/replay/bulk-replay';
+import { cancelBulkReplayJob } from '../domain/replay/cancel-bulk-replay-job';
+import { getBulkReplayJob } from '../domain/replay/get-bulk-replay-job';
 import { listReplays } from '../domain/replay/list-replays';
 import { replayWorkflow } from '../domain/replay/replay-workflow';
 import { getReceiverStatus } from '../domain/webhooks/get-receiver-status';
@@ -57,8 +60,8 @@ export const appRouter = router({
     rejections: callVerb(listRejections).input(listRejectionsInputSchema).query(({ ctx, input }) => listRejections({ ctx, input })),
     testConfiguration: callVerb(testConfiguration).mutation(({ ctx }) => testConfiguration({ ctx, input: undefined })),
     cleanup: callVerb(requestCleanup)
-      .input(cleanupOldEventsInputSchema.omit({ action: true }))
-      .mutation(({ ctx, input }) => requestCleanup({ ctx, input: { retentionDays: input.retention_days } })),
+      .input(cleanupOldEventsInputSchema.omit({ action: true }).extend({ reason: reasonSchema }))
+      .mutation(({ ctx, input }) => requestCleanup({ ctx, input: { retentionDays: input.retention_days, reason: input.reason } })),
   }),
 
   events: router({
@@ -81,6 +84,8 @@ export const appRouter = router({
   replay: router({
     workflow: callVerb(replayWorkflow).input(replayWorkflowInputSchema).mutation(({ ctx, input }) => replayWorkflow({ ctx, input })),
     bulk: callVerb(bulkReplay).input(bulkReplayInputSchema).mutation(({ ctx, input }) => bulkReplay({ ctx, input })),
+    bulkJob: callVerb(getBulkReplayJob).input(bulkReplayJobIdSchema).query(({ ctx, input }) => getBulkReplayJob({ ctx, input })),
+    cancelBulk: callVerb(cancelBulkReplayJob).input(bulkReplayJobIdSchema).mutation(({ ctx, input }) => cancelBulkReplayJob({ ctx, input })),
     list: callVerb(listReplays).input(listReplaysInputSchema).query(({ ctx, input }) => listReplays({ ctx, input })),
   }),
 
