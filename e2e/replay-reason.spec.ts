@@ -7,11 +7,11 @@ test('a bulk replay runs as a job: its progress shows, Cancel stops it between b
   test.setTimeout(90_000);
   const errors = collectConsoleErrors(page);
   const since = new Date(Date.now() - 1000).toISOString();
-  // Three workflows, one agent.failed each: three batches, REPLAY_BATCH_PAUSE_MS apart (playwright.config.ts).
+  // Three workflows, one agent.failed each (an agent no other journey fails): three batches, REPLAY_BATCH_PAUSE_MS apart (playwright.config.ts).
   const client = 'E2E Cancel Replay Client';
-  for (let i = 0; i < 3; i++) await finishedForceSync(page.request, client, { fail_agents: ['geo_audit'] });
+  for (let i = 0; i < 3; i++) await finishedForceSync(page.request, client, { fail_agents: ['roadmap_generator'] });
 
-  await page.goto(`/events?status=failed&event_type=agent.failed&agent_id=geo_audit&start_date=${encodeURIComponent(since)}`);
+  await page.goto(`/events?status=failed&event_type=agent.failed&agent_id=roadmap_generator&start_date=${encodeURIComponent(since)}`);
   await page.getByRole('button', { name: 'Bulk replay…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Bulk replay' });
   await dialog.getByRole('group', { name: 'Processing state' }).getByRole('button', { name: 'Any state' }).click();
