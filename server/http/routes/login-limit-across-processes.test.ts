@@ -99,15 +99,20 @@ describe.each(testDrivers)('the login limit across two servers on one %s databas
       (await db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.sourceIp, CLIENT))))[0]!.n;
     expect({ failed: await audited('auth.failed'), login: await audited('login') }).toEqual({ failed: 9, login: 1 });
     expect((await db.select({ n: count() }).from(sessions))[0]!.n).toBe(1);
-  });
+    // Twelve sign-ins each hash a password: on a loaded machine that is more than the default 30 s.
+  }, 90_000);
 
   it('ended windows are deleted by a cluster job, current ones kept', async () => {
     const db = tdb.database.db;
-    await db.insert(rateLimitHits).values({ prefix: 'login', key: '192.0.2.99', hits: 10, resetAt: new Date(Date.now() - 1000) });
+    await db.insert(rateLimitHits).values([
+      { prefix: 'login', key: '192.0.2.99', hits: 10, resetAt: new Date(Date.now() - 1000) },
+      { prefix: 'login', key: '192.0.2.98', hits: 3, resetAt: new Date(Date.now() + 60_000) },
+    ]);
     // Whichever server claims the job runs it: here the other one.
     await b.ctx.scheduler.tick();
-    const keys = (await db.select({ key: rateLimitHits.key }).from(rateLimitHits)).map((r) => r.key).sort();
-    expect(keys).toEqual([OTHER_CLIENT, CLIENT].sort());
+    const keys = (await db.select({ key: rateLimitHits.key }).from(rateLimitHits)).map((r) => r.key);
+    expect(keys).toContain('192.0.2.98');
+    expect(keys).not.toContain('192.0.2.99');
   });
 
   it('the OpenAPI document declares the 429 for sign-in', async () => {
