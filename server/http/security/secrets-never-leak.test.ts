@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getTableColumns } from 'drizzle-orm';
+import { eq, getTableColumns } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiKeyRole } from '../../config/config';
 import { alerts, auditLog, jobRuns, replays, sessions, syncRequests, users, webhookEvents, webhookRejections } from '../../db/schema';
@@ -315,6 +315,21 @@ describe.each(testDrivers)('secrets never leak, in production on %s', (driver) =
     await s.ctx.scheduler.tick();
     expect(alertEndpoint.requests.length).toBeGreaterThan(0);
     await call('GET /api/alerts', { headers: bearer(x.apiKeys.viewer) });
+    // The alert's lifecycle, over both transports: its notes and reasons are an operator's words, echoed back.
+    const [firing] = await s.ctx.db.select({ id: alerts.id, rule: alerts.rule }).from(alerts).where(eq(alerts.status, 'firing')).limit(1);
+    expect(firing).toBeDefined();
+    const ack = 'POST /api/alerts/:alert_id/acknowledge';
+    expect((await call(ack, { headers: bearer(x.apiKeys.operator), path: `/api/alerts/${firing!.id}/acknowledge`, body: { note: 'on it' } })).status).toBe(200);
+    expect((await call(ack, { headers: bearer(x.apiKeys.operator), path: `/api/alerts/${randomUUID()}/acknowledge`, body: {}, label: 'unknown' })).status).toBe(404);
+    const silenced = await call('POST /api/alerts/silences', { headers: bearer(x.apiKeys.operator), body: { rule: firing!.rule, duration_minutes: 60, reason: 'secrets test' } });
+    expect(silenced.status).toBe(200);
+    const silenceId = (JSON.parse(silenced.text) as { silence: { id: string } }).silence.id;
+    const lift = 'POST /api/alerts/silences/:silence_id/lift';
+    expect((await call(lift, { headers: bearer(x.apiKeys.operator), path: `/api/alerts/silences/${silenceId}/lift` })).status).toBe(200);
+    expect((await trpc('alerts.acknowledge', { alert_id: firing!.id }, asSession('operator'), 'another caller: 409')).status).toBe(409);
+    const again = await trpc('alerts.silence', { rule: firing!.rule, duration_minutes: 5, reason: 'secrets test' }, asSession('operator'));
+    expect(again.status).toBe(200);
+    expect((await trpc('alerts.liftSilence', { silence_id: randomUUID() }, asSession('operator'), 'unknown: 404')).status).toBe(404);
 
     // --- every tRPC procedure --------------------------------------------------------------------------------
     const eventId = String(stored.body.event_id);
