@@ -9,7 +9,6 @@ import type { ClusterScheduler } from './jobs/cluster-scheduler';
 import type { ChangeNotifier } from './live/change-notifier';
 import type { Telemetry } from './metrics/telemetry';
 import type { OpalGateway } from './opal/opal-gateway';
-import type { BulkReplayWorker } from './replay/bulk-replay-worker';
 import type { ProjectionWorker } from './workflows/projection-worker';
 import type { EventAppender } from './webhooks/event-appender';
 import type { RejectionRecorder } from './webhooks/rejection-recorder';
@@ -35,8 +34,8 @@ export interface Ctx {
   appender: EventAppender;
   rejections: RejectionRecorder;
   projections: ProjectionWorker;
-  /** Runs bulk replay jobs claimed from replay_jobs. */
-  replayJobs: BulkReplayWorker;
+  /** Runs bulk replay jobs claimed from replay_jobs (replay/bulk-replay-worker.ts). */
+  replayJobs: ReplayJobRunner;
   apiKeys: ApiKeyAuthenticator;
   audit: AuditRecorder;
   opal: OpalGateway;
@@ -48,4 +47,18 @@ export interface Ctx {
   changes: ChangeNotifier;
   /** Serving, or shutting down (readiness reads it). */
   lifecycle: ServingState;
+}
+
+/**
+ * What the rest of the server asks of the bulk replay worker. Declared here,
+ * not imported from the worker (which reads Ctx), so the two do not import
+ * each other.
+ */
+export interface ReplayJobRunner {
+  start(): void;
+  /** A job was queued: look for it now rather than at the next poll. */
+  kick(): void;
+  /** Resolves once no job is left to run (tests drive jobs through it). */
+  runUntilIdle(): Promise<void>;
+  stop(): Promise<void>;
 }

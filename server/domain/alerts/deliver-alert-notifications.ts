@@ -1,8 +1,6 @@
 import { and, asc, eq, gte, isNull, or } from 'drizzle-orm';
-import type { Logger } from 'pino';
-import type { Config } from '../../config/config';
-import type { Db } from '../../db/database';
 import { alerts } from '../../db/schema';
+import type { AlertNotificationDeps } from './alert-notification-deps';
 import { alertColumns, asObject } from './alert-store';
 import { deliverLifecycleNotices } from './deliver-lifecycle-notices';
 import { activeSilences } from './silence-store';
@@ -17,12 +15,6 @@ const BATCH = 50;
  * What delivering notifications uses: a whole Ctx has it, and so does
  * DatabaseHealth, which is part of the Ctx and so cannot take one.
  */
-export interface AlertNotificationDeps {
-  db: Db;
-  logger: Logger;
-  config: Pick<Config, 'alertWebhookUrl' | 'baseUrl'>;
-}
-
 export interface DeliveryResult {
   sent: number;
   failed: number;

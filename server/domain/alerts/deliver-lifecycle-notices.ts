@@ -1,7 +1,7 @@
 import { and, asc, eq, gte } from 'drizzle-orm';
 import type { AlertEventKind } from '../../contracts/alerts';
 import { alertEvents, alerts } from '../../db/schema';
-import type { AlertNotificationDeps } from './deliver-alert-notifications';
+import type { AlertNotificationDeps } from './alert-notification-deps';
 import { alertColumns, asObject } from './alert-store';
 import { postJsonWithRetries, type RetryPolicy } from './post-json-with-retries';
 import type { SilenceRow } from './silence-store';
