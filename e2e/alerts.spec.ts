@@ -1,49 +1,18 @@
 import { expect, type Page, test } from '@playwright/test';
 import { collectConsoleErrors } from './support/console-errors';
+import { alertFixture, BACKLOG, minutesAgo } from './support/alert-fixtures';
 import { saveScreen } from './support/screens';
 
-/*
- * A rule fires only after a minute's evaluation of real trouble, too slow
- * and too disruptive for a journey. The server's answers to `alerts.list`
- * are therefore amended in flight with one firing and one resolved alert
- * (in the contract's shape); everything else is the real server.
- */
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-const FIRING = {
-  id: '5b0c4f8e-6a39-4d7c-9a57-0d5f1f6f2a01',
-  rule: 'force_sync_success_rate',
-  severity: 'critical',
-  status: 'firing',
-  message: 'Force sync success rate 80.0% over 15 min (8 of 10 syncs); fires < 90.0%, resolves at 92.0%.',
-  value: 80,
-  threshold: 90,
-  details: { unit: 'percent', fires: '<', resolve_threshold: 92, window_ms: 900_000 },
-  fired_at: minutesAgo(12),
-  resolved_at: null,
-  last_evaluated_at: minutesAgo(0.5),
-  firing_notified_at: null,
-  resolved_notified_at: null,
-  state: 'firing',
-  acknowledged_at: null,
-  acknowledged_by: null,
-  acknowledge_note: null,
-  silence: null,
-  history: [],
-};
-const RESOLVED = {
-  ...FIRING,
+// The server's answers to `alerts.list` are amended in flight with one firing and one resolved alert; everything else is the real server.
+const FIRING = alertFixture();
+const RESOLVED = alertFixture({
+  ...BACKLOG,
   id: '5b0c4f8e-6a39-4d7c-9a57-0d5f1f6f2a02',
-  rule: 'event_backlog',
-  severity: 'warning',
   status: 'resolved',
   state: 'resolved',
-  message: 'Unprocessed backlog 150 (pending events); fires > 100, resolves at 50.',
-  value: 150,
-  threshold: 100,
-  details: { unit: 'count', fires: '>', resolve_threshold: 50 },
   fired_at: minutesAgo(125),
   resolved_at: minutesAgo(65),
-};
+});
 
 async function amendAlerts(page: Page) {
   await page.route(/\/trpc\/[^?]*alerts\.list/, async (route) => {

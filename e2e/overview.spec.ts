@@ -23,15 +23,15 @@ test('the overview shows the runbook’s key metrics against their targets and c
   await expect(metrics.getByRole('listitem', { name: 'End-to-end time' })).toContainText('target P95 < 8 min');
 
   // The charts arrive in their own chunk, drawn from the same answer; those below the fold as they are scrolled to.
-  await expect(page.getByRole('figure', { name: /^Processing latency: [1-9]\d* events, P50/ })).toBeVisible();
+  await expect(page.getByRole('figure', { name: /^Processing latency: [1-9][\d,]* events, P50/ })).toBeVisible();
   const chart = async (title: string, name: RegExp) => {
     await page.getByRole('region', { name: title }).scrollIntoViewIfNeeded();
     await expect(page.getByRole('figure', { name })).toBeVisible();
   };
-  await chart('Workflows by status', /^Workflows by status: [1-9]\d* completed/);
+  await chart('Workflows by status', /^Workflows by status: [1-9][\d,]* completed/);
   await expect(page.getByRole('figure', { name: /^Workflows by status/ }).locator('.recharts-bar-rectangle').first()).toBeVisible();
   await chart('Success by agent', /^Success by agent: 9 agents/);
-  await chart('Webhook deliveries', /^Webhook deliveries: [1-9]\d* accepted/);
+  await chart('Webhook deliveries', /^Webhook deliveries: [1-9][\d,]* accepted/);
   await saveScreen(page, testInfo, 'overview-range-1h');
 
   // The range survives a reload and can be changed back.
@@ -48,8 +48,8 @@ test('the overview shows the runbook’s key metrics against their targets and c
     .poll(async () => (await trpcQuery<{ totals: { http_requests: number } }>(page.request, 'metrics.overview', { range: '7d' })).totals.http_requests, { timeout: 15_000 })
     .toBeGreaterThan(0);
   await page.reload();
-  await chart('Request volume', /^Request volume: [1-9]\d* requests/);
-  await chart('Success rate by endpoint', /^Success rate by endpoint: [1-9]\d* endpoints/);
+  await chart('Request volume', /^Request volume: [1-9][\d,]* requests/);
+  await chart('Success rate by endpoint', /^Success rate by endpoint: [1-9][\d,]* endpoints/);
 
   expect(errors).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { completedForceSync, finishedForceSync, trpcQuery } from './api';
+import { alertFixture, BACKLOG, minutesAgo } from './alert-fixtures';
 
 /**
  * Every view the accessibility scan (e2e/accessibility.spec.ts) and the
@@ -114,44 +115,21 @@ export async function settle(page: Page): Promise<void> {
 /*
  * A rule fires only after a minute's evaluation of real trouble, so the
  * server's answers to `alerts.list` are amended in flight with a firing and
- * an acknowledged alert (the contract's shape), as e2e/alerts.spec.ts does.
+ * an acknowledged alert (the contract's shape, support/alert-fixtures.ts).
  */
 async function withFiringAlert(page: Page): Promise<void> {
-  const alert = {
+  const alert = alertFixture({
     id: '5b0c4f8e-6a39-4d7c-9a57-0d5f1f6f2a11',
-    rule: 'force_sync_success_rate',
-    severity: 'critical',
-    status: 'firing',
-    message: 'Force sync success rate 80.0% over 15 min (8 of 10 syncs); fires < 90.0%, resolves at 92.0%.',
-    value: 80,
-    threshold: 90,
-    details: { unit: 'percent', fires: '<', resolve_threshold: 92, window_ms: 900_000 },
-    fired_at: new Date(Date.now() - 12 * 60_000).toISOString(),
-    resolved_at: null,
-    last_evaluated_at: new Date().toISOString(),
-    firing_notified_at: null,
-    resolved_notified_at: null,
-    state: 'firing',
-    acknowledged_at: null,
-    acknowledged_by: null,
-    acknowledge_note: null,
-    silence: null,
-    history: [{ kind: 'fired', actor: 'system', note: null, at: new Date(Date.now() - 12 * 60_000).toISOString(), silence_id: null }],
-  };
-  const acknowledged = {
-    ...alert,
+    history: [{ kind: 'fired', actor: 'system', note: null, at: minutesAgo(12), silence_id: null }],
+  });
+  const acknowledged = alertFixture({
+    ...BACKLOG,
     id: '5b0c4f8e-6a39-4d7c-9a57-0d5f1f6f2a12',
-    rule: 'event_backlog',
-    severity: 'warning',
-    message: 'Unprocessed backlog 150 (pending events); fires > 100, resolves at 50.',
-    value: 150,
-    threshold: 100,
-    details: { unit: 'count', fires: '>', resolve_threshold: 50 },
     state: 'acknowledged',
-    acknowledged_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+    acknowledged_at: minutesAgo(5),
     acknowledged_by: 'admin@e2e.test',
     acknowledge_note: 'Looking into it',
-  };
+  });
   await page.route(/\/trpc\/[^?]*alerts\.list/, async (route) => {
     const procedures = new URL(route.request().url()).pathname.replace('/trpc/', '').split(',');
     const response = await route.fetch();

@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { isEventStream } from './event-stream';
 import { PROBE_PATHS } from './probe-paths';
 import { currentLogContext, runInContext } from '../tracing/log-context';
 
@@ -10,7 +11,8 @@ import { currentLogContext, runInContext } from '../tracing/log-context';
  * correlation and trace ids. Never bodies or headers. A 5xx carries the
  * error the central handler put on `res.err`, which stays in the log only.
  * A request whose connection closes before its answer is finished (the
- * client gave up or went away) gets one `request aborted` line instead.
+ * client gave up or went away) gets one `request aborted` line instead; an
+ * event stream, which always ends so, one `stream closed` line at info.
  * Written by hand rather than with pino-http: that builds a child logger
  * and serialises request objects per request, a measurable share of the
  * webhook hot path.
@@ -51,7 +53,9 @@ export function requestLogger(logger: Logger): RequestHandler {
       if (logged) return;
       logged = true;
       const line = { req: { method: req.method, path: path() }, duration_ms: elapsed() };
-      inContext(() => plain.warn(line, `request aborted: ${req.method} ${line.req.path}`));
+      // An event stream ends when the browser leaves the page: that is how it always ends.
+      if (isEventStream(res)) inContext(() => plain.info({ ...line, res: { status: res.statusCode } }, `stream closed: ${req.method} ${line.req.path}`));
+      else inContext(() => plain.warn(line, `request aborted: ${req.method} ${line.req.path}`));
     });
     next();
   };

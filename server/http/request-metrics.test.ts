@@ -39,4 +39,25 @@ describe.each(testDrivers)('request metrics middleware on %s', (driver) => {
     expect(metrics).toContain('http_requests_total{method="GET",route="/api/opal/sync/:sync_id",status="404"} 2');
     for (const id of ids) expect(metrics + JSON.stringify(rows)).not.toContain(id);
   });
+
+  it("leaves the console's event stream out: its close is its normal end, not a 499, and its length no latency; logged as closed, not aborted", async () => {
+    await s.ctx.telemetry.flush();
+    const before = await s.ctx.db.select({ route: httpRequestRollups.route }).from(httpRequestRollups);
+    const aborter = new AbortController();
+    const url = `${s.url}/trpc/live.changes?input=${encodeURIComponent(JSON.stringify({ kinds: ['events'] }))}`;
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', 'x-correlation-id': 'stream-test' }, signal: aborter.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await res.body!.getReader().read();
+    aborter.abort();
+    const closed = () => s.logs.some((l) => l.includes('"correlation_id":"stream-test"') && l.includes('stream closed: GET /trpc/live.changes'));
+    for (const start = Date.now(); !closed() && Date.now() - start < 5000; ) await new Promise((r) => setTimeout(r, 20));
+    expect(closed()).toBe(true);
+    expect(s.logs.filter((l) => l.includes('request aborted: GET /trpc/live.changes'))).toEqual([]);
+    await s.ctx.telemetry.flush();
+    const after = await s.ctx.db.select({ route: httpRequestRollups.route }).from(httpRequestRollups);
+    expect(after.filter((r) => r.route.includes('live.changes'))).toEqual([]);
+    expect(after.length).toBe(before.length);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).not.toContain('live.changes');
+  });
 });

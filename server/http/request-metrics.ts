@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Telemetry } from '../domain/metrics/telemetry';
+import { isEventStream } from './event-stream';
 
 /**
  * The route pattern that answered (`/api/opal/sync/:sync_id`), never the raw
@@ -20,7 +21,7 @@ export function routeOf(req: Request): string {
   return 'unmatched';
 }
 
-/** Counts every request by route pattern, method and status for the metrics service and Prometheus. */
+/** Counts every request (event streams apart) by route pattern, method and status for the metrics service and Prometheus. */
 export function requestMetrics(telemetry: Telemetry): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -28,6 +29,8 @@ export function requestMetrics(telemetry: Telemetry): RequestHandler {
     const record = () => {
       if (done) return;
       done = true;
+      // A stream's close is its normal end and its length no latency: it would read as a 499 that lasted minutes.
+      if (isEventStream(res)) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // A client that went away before the answer was written: nginx's 499.
       const status = res.writableFinished ? res.statusCode : 499;
