@@ -86,9 +86,11 @@ test('every control on every screen is reached by Tab and shows a focus ring', a
 });
 
 test('every dialog traps focus, shows focus rings, closes on Escape and gives focus back to its opener', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const problems: string[] = [];
   for (const v of VIEWS.filter((x) => x.dialog)) {
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await v.before?.(page);
     await page.goto(v.path(seed));
     await settle(page);
     const dialog = await openDialog(page, v.dialog!);

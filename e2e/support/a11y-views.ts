@@ -82,6 +82,18 @@ export const VIEWS: View[] = [
   { name: 'dialog-replay-event', path: (s) => `/events/${s.eventId}`, needsData: true, dialog: { opener: 'Replay', title: 'Replay this event?' } },
   { name: 'alerts', path: () => '/alerts' },
   { name: 'alerts-with-data', path: () => '/alerts', before: (p) => withFiringAlert(p) },
+  {
+    name: 'dialog-acknowledge',
+    path: () => '/alerts',
+    before: (p) => withFiringAlert(p),
+    dialog: { opener: 'Acknowledge Force sync success rate', title: 'Acknowledge Force sync success rate?' },
+  },
+  {
+    name: 'dialog-silence',
+    path: () => '/alerts',
+    before: (p) => withFiringAlert(p),
+    dialog: { opener: 'Silence Force sync success rate', title: 'Silence Force sync success rate?' },
+  },
   { name: 'settings-configuration', path: () => '/settings' },
   {
     name: 'settings-test-result',
