@@ -21,5 +21,14 @@ test('an event Opal sent three times shows "received 3×" in the events log and 
   await expect(page.getByText('received 3×', { exact: true })).toBeVisible();
   const delivery = page.getByRole('region', { name: 'Delivery' });
   await expect(delivery).toContainText('2 (received 3×), last');
+
+  // The overview draws the duplicate rate per bucket, with the same numbers in its table.
+  await page.goto('/?range=1h');
+  const card = page.getByRole('region', { name: 'Duplicate rate' });
+  await card.scrollIntoViewIfNeeded();
+  await expect(card.getByRole('figure', { name: /^Duplicate rate: [\d.]+% over the range \([1-9][\d,]* copies of [1-9][\d,]* deliveries\), highest / })).toBeVisible();
+  await card.getByText('Show as table').click();
+  const copies = await card.getByRole('table', { name: 'Duplicate rate' }).locator('tbody tr td:nth-child(3)').allInnerTexts();
+  expect(copies.map((c) => Number(c.replace(/\D/g, ''))).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
   expect(errors).toEqual([]);
 });

@@ -4,6 +4,8 @@ import { collectConsoleErrors } from './support/console-errors';
 import { saveScreen } from './support/screens';
 
 test('the overview shows the runbook’s key metrics against their targets and charts with data from a force sync; the range lives in the URL', async ({ page }, testInfo) => {
+  // Up to a minute's wait for the hourly roll-up below, on top of the journey itself.
+  test.setTimeout(150_000);
   const errors = collectConsoleErrors(page);
   await completedForceSync(page.request, 'E2E Overview Client');
 
@@ -43,9 +45,10 @@ test('the overview shows the runbook’s key metrics against their targets and c
   // Hourly buckets come from the rollups: the workflow is there (its status may be as of the last roll-up, at most a minute old).
   await chart('Workflows by status', /^Workflows by status: \d+ completed, \d+ failed, \d+ timed out, \d+ running$/);
 
-  // HTTP request counters reach the database every 10 s: once they have, a reload draws them at once.
+  // HTTP request counters reach the database every 10 s; a count flushed just after the minute's roll-up of the
+  // current hour shows in the hourly ranges at the next roll-up (a minute later): once they have, a reload draws them.
   await expect
-    .poll(async () => (await trpcQuery<{ totals: { http_requests: number } }>(page.request, 'metrics.overview', { range: '7d' })).totals.http_requests, { timeout: 15_000 })
+    .poll(async () => (await trpcQuery<{ totals: { http_requests: number } }>(page.request, 'metrics.overview', { range: '7d' })).totals.http_requests, { timeout: 80_000 })
     .toBeGreaterThan(0);
   await page.reload();
   await chart('Request volume', /^Request volume: [1-9][\d,]* requests/);

@@ -4,7 +4,7 @@ import { Card } from '../../../components/card';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, humanize } from '../../../lib/format';
 import type { Metrics } from '../hooks/use-overview-data';
 import { useSeen } from '../hooks/use-seen';
-import { agents, bucketLabel, type CellKind, type ChartTable, endpoints, latency, requestVolume, seriesTable, sum, tickFormatter, webhookDeliveries, workflowsOverTime } from '../lib/chart-data';
+import { agents, bucketLabel, type CellKind, type ChartTable, duplicateRates, endpoints, latency, requestVolume, seriesTable, sum, tickFormatter, webhookDeliveries, workflowsOverTime } from '../lib/chart-data';
 
 /*
  * Recharts lives in this module only: the Overview imports it lazily, so the
@@ -40,6 +40,7 @@ export function OverviewCharts({ m }: { m: Metrics }) {
       <Workflows m={m} per={per} timeAxis={timeAxis} />
       <AgentSuccess m={m} />
       <WebhookDeliveries m={m} per={per} timeAxis={timeAxis} />
+      <DuplicateRate m={m} per={per} timeAxis={timeAxis} />
     </div>
   );
 }
@@ -372,6 +373,45 @@ function WebhookDeliveries({ m, per, timeAxis }: { m: Metrics; per: string; time
       table={seriesTable(data, DELIVERY_BARS)}
     >
       <StackedCounts data={data} timeAxis={timeAxis} bars={DELIVERY_BARS} />
+    </ChartCard>
+  );
+}
+
+function DuplicateRate({ m, per, timeAxis }: { m: Metrics; per: string; timeAxis: ReactNode }) {
+  const data = duplicateRates(m);
+  const k = m.key_metrics.duplicate_rate;
+  const peak = data.reduce<(typeof data)[number] | undefined>((best, d) => (d.duplicates > 0 && d.rate !== null && (!best || d.rate > best.rate!) ? d : best), undefined);
+  return (
+    <ChartCard
+      id="chart-duplicates"
+      title="Duplicate rate"
+      subtitle={`copies of stored events over deliveries, ${per}`}
+      summary={`${k.value === null ? 'no deliveries' : formatPercent(k.value, 1)} over the range (${formatNumber(k.duplicates)} copies of ${formatNumber(k.deliveries)} deliveries)${peak ? `, highest ${formatPercent(peak.rate!, 1)} at ${timeLabel(peak.t)}` : ''}`}
+      empty={k.deliveries === 0 ? 'No webhook deliveries in this range.' : null}
+      table={{
+        columns: [
+          { label: 'Time', kind: 'time' },
+          { label: 'Deliveries', kind: 'count' },
+          { label: 'Copies', kind: 'count' },
+          { label: 'Duplicate rate', kind: 'percent' },
+        ],
+        rows: data.filter((d) => d.deliveries > 0).map((d) => [d.t, d.deliveries, d.duplicates, d.rate]),
+      }}
+    >
+      <BarChart data={data} responsive style={{ width: '100%', height: HEIGHT }} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
+        {grid}
+        {timeAxis}
+        <YAxis {...axis} domain={[0, 'auto']} tickFormatter={(v: number) => `${v}%`} />
+        <Tooltip
+          {...tooltip}
+          labelFormatter={timeLabel}
+          formatter={(v, _n, item) => {
+            const p = item.payload as (typeof data)[number];
+            return [`${formatPercent(Number(v), 1)} (${formatNumber(p.duplicates)} copies of ${formatNumber(p.deliveries)})`, 'Duplicate rate'];
+          }}
+        />
+        <Bar dataKey="rate" name="Duplicate rate" fill={COLORS.warn} isAnimationActive={false} />
+      </BarChart>
     </ChartCard>
   );
 }

@@ -59,6 +59,11 @@ export function webhookDeliveries(m: MetricsOverview) {
   }));
 }
 
+/** Copies of stored events over deliveries, per bucket: a retry storm from Opal or a relay stands out as a tall bar. */
+export function duplicateRates(m: MetricsOverview) {
+  return m.series.duplicates.map((b) => ({ t: Date.parse(b.t), rate: b.rate, deliveries: b.deliveries, duplicates: b.duplicates }));
+}
+
 /** The busiest endpoints (the chart has room for about ten), each with its success rate. */
 export function endpoints(m: MetricsOverview, max = 10) {
   return m.success_rate_by_endpoint
