@@ -27,7 +27,7 @@ async function scanViews(page: Page, s: Seed, withData: boolean, suffix: string)
     if (v.needsData && !withData) continue;
     const screen = `${v.name} (${suffix})`;
     try {
-      await page.unrouteAll({ behavior: 'wait' });
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
       await v.before?.(page);
       await page.goto(v.path(s));
       await settle(page);
@@ -43,7 +43,7 @@ async function scanViews(page: Page, s: Seed, withData: boolean, suffix: string)
       findings.push({ screen, rule: 'not-scanned', impact: 'critical', nodes: 0, help: (e as Error).message.split('\n')[0]!, targets: [`the page showed: ${shown}`] });
     }
   }
-  await page.unrouteAll({ behavior: 'wait' });
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
   return findings;
 }
 
@@ -75,7 +75,8 @@ for (const scheme of SCHEMES) {
     test.use({ colorScheme: scheme });
 
     test(`every screen and dialog with data has no serious or critical axe violation (${scheme})`, async ({ page, browser, baseURL }) => {
-      test.setTimeout(180_000);
+      // About thirty views, each drawn, settled and scanned, beside another worker: minutes on a busy machine.
+      test.setTimeout(360_000);
       const s = await seedViews(page);
       const findings = await scanViews(page, s, true, `${scheme}, data`);
       findings.push(...(await scanSignIn(browser, baseURL!, scheme, scheme)));
@@ -83,7 +84,8 @@ for (const scheme of SCHEMES) {
     });
 
     test(`every screen and dialog empty has no serious or critical axe violation (${scheme})`, async ({ browser }) => {
-      test.setTimeout(180_000);
+      // About thirty views, each drawn, settled and scanned, beside another worker: minutes on a busy machine.
+      test.setTimeout(360_000);
       empty ??= await startServer();
       const context = await browser.newContext({ baseURL: empty.baseURL, colorScheme: scheme, storageState: { cookies: [], origins: [] } });
       expect((await context.request.post('/api/auth/login', { data: ADMIN })).status()).toBe(200);
