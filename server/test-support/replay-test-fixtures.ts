@@ -9,7 +9,7 @@ import type { EventType, Outcome } from '../contracts/webhook-event';
 import type { Db } from '../db/database';
 import { agentRuns, webhookEvents, workflows } from '../db/schema';
 import { foldWorkflow } from '../domain/workflows/fold-workflow';
-import { rebuildWorkflowProjection } from '../domain/workflows/rebuild-workflow-projection';
+import { FOLD_EVENT_COLUMNS, rebuildWorkflowProjection } from '../domain/workflows/rebuild-workflow-projection';
 import type { TestServer } from './test-server';
 import { type EventBody, makeEvent, postOsa } from './webhook-client';
 
@@ -85,17 +85,7 @@ export async function projectionOf(db: Db, workflowId: string) {
 /** A fresh fold of the workflow's processed events, in the projection's shape. */
 export async function foldOf(db: Db, workflowId: string) {
   const rows = await db
-    .select({
-      seq: webhookEvents.seq,
-      offset: webhookEvents.eventOffset,
-      eventType: webhookEvents.eventType,
-      agentId: webhookEvents.agentId,
-      knownAgent: webhookEvents.knownAgent,
-      outcome: webhookEvents.outcome,
-      outcomeError: webhookEvents.outcomeError,
-      eventTimestamp: webhookEvents.eventTimestamp,
-      receivedAt: webhookEvents.receivedAt,
-    })
+    .select(FOLD_EVENT_COLUMNS)
     .from(webhookEvents)
     .where(and(eq(webhookEvents.workflowId, workflowId), eq(webhookEvents.processingStatus, 'processed')));
   const state = foldWorkflow(

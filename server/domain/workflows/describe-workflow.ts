@@ -12,18 +12,22 @@ const between = (a: Date | null, b: Date | null) => (a && b ? b.getTime() - a.ge
  * agents (pending until a callback says otherwise, plus any unknown agent),
  * and its events in offset order. Shared by the polling URL and the console.
  */
+
+/** What a workflow's summary reads of its row: its detail and the workflows list alike. */
+export const WORKFLOW_SUMMARY_COLUMNS = {
+  status: workflows.status,
+  startedAt: workflows.startedAt,
+  finishedAt: workflows.finishedAt,
+  lastEventAt: workflows.lastEventAt,
+  eventCount: workflows.eventCount,
+  error: workflows.error,
+  unknownAgents: workflows.unknownAgents,
+};
+
 export async function describeWorkflow(ctx: Ctx, workflowId: string | null) {
   if (workflowId === null) return summarise(null, null, [], []);
   const [workflow] = await ctx.db
-    .select({
-      status: workflows.status,
-      startedAt: workflows.startedAt,
-      finishedAt: workflows.finishedAt,
-      lastEventAt: workflows.lastEventAt,
-      eventCount: workflows.eventCount,
-      error: workflows.error,
-      unknownAgents: workflows.unknownAgents,
-    })
+    .select(WORKFLOW_SUMMARY_COLUMNS)
     .from(workflows)
     .where(eq(workflows.workflowId, workflowId));
   const agents = await ctx.db

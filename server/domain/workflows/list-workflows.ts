@@ -5,6 +5,7 @@ import { type ListWorkflowsInput, listWorkflowsInputSchema } from '../../contrac
 import { STRATEGY_AGENTS } from '../../contracts/strategy-workflow';
 import { agentRuns, syncRequests, workflows } from '../../db/schema';
 import type { Ctx } from '../context';
+import { WORKFLOW_SUMMARY_COLUMNS } from './describe-workflow';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { parseInput } from '../shared/parse-input';
 
@@ -22,16 +23,7 @@ export const listWorkflows = defineVerb({
       where.push(or(lt(workflows.lastEventAt, c.at), and(eq(workflows.lastEventAt, c.at), lt(workflows.workflowId, c.id)))!);
     }
     const rows = await ctx.db
-      .select({
-        workflowId: workflows.workflowId,
-        status: workflows.status,
-        startedAt: workflows.startedAt,
-        finishedAt: workflows.finishedAt,
-        lastEventAt: workflows.lastEventAt,
-        eventCount: workflows.eventCount,
-        error: workflows.error,
-        unknownAgents: workflows.unknownAgents,
-      })
+      .select({ workflowId: workflows.workflowId, ...WORKFLOW_SUMMARY_COLUMNS })
       .from(workflows)
       .where(where.length ? and(...where) : undefined)
       .orderBy(desc(workflows.lastEventAt), desc(workflows.workflowId))

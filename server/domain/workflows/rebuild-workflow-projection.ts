@@ -4,6 +4,20 @@ import { agentRuns, webhookEvents, workflows } from '../../db/schema';
 import type { EventType, Outcome } from '../../contracts/webhook-event';
 import { type FoldEvent, foldWorkflow } from './fold-workflow';
 
+
+/** What the fold reads of each processed event (tests fold with the same columns). */
+export const FOLD_EVENT_COLUMNS = {
+  seq: webhookEvents.seq,
+  offset: webhookEvents.eventOffset,
+  eventType: webhookEvents.eventType,
+  agentId: webhookEvents.agentId,
+  knownAgent: webhookEvents.knownAgent,
+  outcome: webhookEvents.outcome,
+  outcomeError: webhookEvents.outcomeError,
+  eventTimestamp: webhookEvents.eventTimestamp,
+  receivedAt: webhookEvents.receivedAt,
+};
+
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 // Namespace of the per-workflow advisory locks (the first key of the pair).
@@ -33,18 +47,7 @@ export async function rebuildWorkflowProjections(tx: Tx, workflowIds: string[], 
     sql`select pg_advisory_xact_lock(${WORKFLOW_LOCK_SPACE}, hashtext(w)) from unnest(array[${list}]::text[]) with ordinality as t(w, i) order by i`,
   );
   const rows = await tx
-    .select({
-      workflowId: webhookEvents.workflowId,
-      seq: webhookEvents.seq,
-      offset: webhookEvents.eventOffset,
-      eventType: webhookEvents.eventType,
-      agentId: webhookEvents.agentId,
-      knownAgent: webhookEvents.knownAgent,
-      outcome: webhookEvents.outcome,
-      outcomeError: webhookEvents.outcomeError,
-      eventTimestamp: webhookEvents.eventTimestamp,
-      receivedAt: webhookEvents.receivedAt,
-    })
+    .select({ workflowId: webhookEvents.workflowId, ...FOLD_EVENT_COLUMNS })
     .from(webhookEvents)
     .where(and(inArray(webhookEvents.workflowId, ids), eq(webhookEvents.processingStatus, 'processed')))
     .orderBy(asc(webhookEvents.workflowId), asc(webhookEvents.eventOffset), asc(webhookEvents.seq));
