@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { listAuditLogInputSchema } from '../../contracts/auth';
 import { auditLog } from '../../db/schema';
 import type { Ctx } from '../context';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, keysetPage } from '../shared/cursor';
 import { parseInput } from '../shared/parse-input';
 
 /** The audit log for Settings, newest first. */
@@ -35,8 +35,7 @@ export const listAuditLog = defineVerb({
       .where(where.length ? and(...where) : undefined)
       .orderBy(desc(auditLog.at), desc(auditLog.id))
       .limit(q.limit + 1);
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (r) => [r.at, r.id]);
     return {
       entries: page.map((r) => ({
         id: r.id,
@@ -48,7 +47,7 @@ export const listAuditLog = defineVerb({
         details: r.details,
         source_ip: r.sourceIp,
       })),
-      next_cursor: rows.length > q.limit && last ? encodeCursor(last.at, last.id) : null,
+      next_cursor: nextCursor,
     };
   },
 });

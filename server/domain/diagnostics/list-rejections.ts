@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { listRejectionsInputSchema } from '../../contracts/diagnostics';
 import { webhookRejections } from '../../db/schema';
 import type { Ctx } from '../context';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, keysetPage } from '../shared/cursor';
 import { parseInput } from '../shared/parse-input';
 
 /**
@@ -42,8 +42,7 @@ export const listRejections = defineVerb({
       .where(where.length ? and(...where) : undefined)
       .orderBy(desc(webhookRejections.receivedAt), desc(webhookRejections.id))
       .limit(q.limit + 1);
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (r) => [r.receivedAt, r.id]);
     return {
       rejections: page.map((r) => ({
         id: r.id,
@@ -57,7 +56,7 @@ export const listRejections = defineVerb({
         correlation_id: r.correlationId,
         occurrences: r.occurrences,
       })),
-      next_cursor: rows.length > q.limit && last ? encodeCursor(last.receivedAt, last.id) : null,
+      next_cursor: nextCursor,
     };
   },
 });

@@ -27,3 +27,13 @@ export function decodeCursor(cursor: string, field = 'cursor', opts: { uuid?: bo
     throw validationError('The cursor is not valid.', [{ path: field, message: 'is not a cursor this server issued' }]);
   }
 }
+
+/**
+ * A keyset page: the query asked for `limit + 1` rows, so one more than the
+ * page means there is a next one, whose cursor is the page's last sort key.
+ */
+export function keysetPage<T>(rows: T[], limit: number, keyOf: (row: T) => [Date, string]): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(...keyOf(last)) : null };
+}

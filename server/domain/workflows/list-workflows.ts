@@ -6,7 +6,7 @@ import { STRATEGY_AGENTS } from '../../contracts/strategy-workflow';
 import { agentRuns, syncRequests, workflows } from '../../db/schema';
 import type { Ctx } from '../context';
 import { WORKFLOW_SUMMARY_COLUMNS } from './describe-workflow';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, keysetPage } from '../shared/cursor';
 import { parseInput } from '../shared/parse-input';
 
 /** The Workflows screen: newest activity first, with progress (n of 9 agents done). */
@@ -28,7 +28,7 @@ export const listWorkflows = defineVerb({
       .where(where.length ? and(...where) : undefined)
       .orderBy(desc(workflows.lastEventAt), desc(workflows.workflowId))
       .limit(q.limit + 1);
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = keysetPage(rows, q.limit, (r) => [r.lastEventAt, r.workflowId]);
     const ids = page.map((r) => r.workflowId);
     const progress = ids.length
       ? await ctx.db
@@ -49,7 +49,6 @@ export const listWorkflows = defineVerb({
       : [];
     const progressOf = new Map(progress.map((p) => [p.workflowId, p]));
     const syncOf = new Map(syncs.map((s) => [s.workflowId, s]));
-    const last = page.at(-1);
     return {
       workflows: page.map((w) => ({
         workflow_id: w.workflowId,
@@ -67,7 +66,7 @@ export const listWorkflows = defineVerb({
         sync_id: syncOf.get(w.workflowId)?.syncId ?? null,
         client_name: syncOf.get(w.workflowId)?.clientName ?? null,
       })),
-      next_cursor: rows.length > q.limit && last ? encodeCursor(last.lastEventAt, last.workflowId) : null,
+      next_cursor: nextCursor,
     };
   },
 });
